@@ -1,0 +1,139 @@
+"""``perfeval validate``, ``perfeval score`` and ``perfeval profiles``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.table import Table
+
+from ..declare.load import Limits
+from ..issues import ERROR, SEVERITY_ZH, Issue
+from ..numbers import fmt, pct
+from ..pipeline import evaluate, results
+from ..profile import ProfileError, get_profile, packaged_profiles
+from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
+
+_SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def limits_options(fn):
+    fn = click.option("--max-bytes", type=click.IntRange(1), default=Limits.max_bytes, show_default=True, help="单个文件大小上限（字节）")(fn)
+    fn = click.option("--max-aliases", type=click.IntRange(0), default=Limits.max_aliases, show_default=True, help="YAML 别名数量上限")(fn)
+    return fn
+
+
+def profile_option(fn):
+    return click.option("--profile", "-p", "profile", default=None, metavar="NAME|PATH",
+                        help="评分规则：内置名称（national-2020、sichuan、hubei）或规则文件路径；默认取文件中的 profile")(fn)
+
+
+def check_profile(profile: str | None) -> None:
+    if profile is None:
+        return
+    try:
+        get_profile(profile)
+    except ProfileError as e:
+        console(stderr=True).print(f"[bold red]错误 PE204[/] {e}")
+        sys.exit(EXIT_USAGE)
+
+
+def print_issues(issues: list[Issue], stderr: bool = False) -> None:
+    con = console(stderr)
+    for i in issues:
+        loc = i.file or ""
+        if i.line:
+            loc += f":{i.line}"
+        ind = f"[{i.indicator}] " if i.indicator else ""
+        con.print(f"{loc}: [{_SEV_STYLE.get(i.severity, '')}]{SEVERITY_ZH[i.severity]} {i.code}[/] {ind}{i.message}", markup=True)
+        if i.hint:
+            con.print(f"    [dim]如何修改：{i.hint}[/]")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@profile_option
+@limits_options
+@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+def validate(files, profile, max_bytes, max_aliases, fmt_):
+    """校验提交文件：结构、类型、取值、单位是否可比（不评分）。
+
+    退出码：0 无错误；1 发现错误；2 用法错误。
+    """
+    check_profile(profile)
+    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), scoring=False)
+    if fmt_ == "json":
+        click.echo(json.dumps([i.to_dict() for i in ev.issues], ensure_ascii=False, indent=2))
+    else:
+        print_issues(ev.issues)
+        n_err = sum(i.severity == ERROR for i in ev.issues)
+        n_warn = len(ev.issues) - n_err
+        console().print(f"共检查 {len(files)} 个文件：{n_err} 个错误，{n_warn} 个警告/提示。")
+    sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
+
+
+def _table(r: dict) -> None:
+    con = console()
+    p, ex = r["project"], r["execution"]
+    con.print(f"\n[bold]项目支出绩效自评表（{p['year']}年度）[/]  评分规则：{r['profile']['title']}")
+    con.print(f"项目名称：{p['name']}    主管部门：{p['department']}    实施单位：{p['implementer']}")
+    t = Table(title=f"项目资金（{ex['unit']}）", show_lines=False)
+    for h in ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "自评得分"):
+        t.add_column(h, justify="right" if h else "left")
+    t.add_row("年度资金总额", fmt(ex["initial"]), fmt(ex["budget"]), fmt(ex["executed"]), fmt(ex["weight"]), pct(ex["rate"]),
+              fmt(ex["score"]), fmt(ex["claimed_score"]))
+    for s in ex["sources"]:
+        t.add_row(f"  其中：{s['name']}", fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
+    con.print(t)
+    t = Table(title="绩效指标")
+    for h in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率", "分值", "得分", "自评得分"):
+        t.add_column(h, justify="right" if h in ("完成率", "分值", "得分", "自评得分") else "left", overflow="fold")
+    for i in r["indicators"]:
+        claimed = fmt(i["claimed_score"])
+        if i["claimed_score"] is not None and i["score"] is not None and abs(i["claimed_score"] - i["score"]) > 0.005:
+            claimed = f"[bold red]{claimed}[/]"
+        t.add_row(i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "", pct(i["completion"]),
+                  fmt(i["weight"]) if i["kind"] != "na" else "/", fmt(i["score"]) if i["scorable"] else "[red]无法评分[/]", claimed)
+    t.add_row("总分", "", "", "", "", "", "100.00", f"[bold]{fmt(r['total'])}[/]", fmt(r["claimed_total"]))
+    con.print(t)
+    con.print(f"总分 [bold]{fmt(r['total'])}[/]  等级 [bold]{r['grade']}[/]"
+              + (f"    （自评总分 {fmt(r['claimed_total'])}，自评等级 {r['claimed_grade'] or '—'}）" if r["claimed_total"] is not None else ""))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@profile_option
+@limits_options
+@click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式")
+def score(files, profile, max_bytes, max_aliases, fmt_):
+    """按规则评分并复核：执行率、完成率、得分、总分、等级，以及与自评得分的差异。
+
+    退出码：0 无错误；1 有文件被拒绝或存在错误；2 用法错误。
+    """
+    check_profile(profile)
+    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
+    res = results(ev)
+    if fmt_ == "json":
+        click.echo(json.dumps(res if len(res) > 1 else res[0], ensure_ascii=False, indent=2))
+    else:
+        for r in res:
+            if r["status"] == "scored":
+                _table(r)
+            else:
+                console().print(f"\n[bold red]{r['file']}：未能评分（已拒绝）[/]")
+            print_issues([i for i in ev.issues if i.file == r["file"]])
+    sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
+
+
+@main.command()
+def profiles():
+    """列出内置评分规则。"""
+    t = Table(title="内置评分规则（profile）")
+    for h in ("名称", "说明", "执行率", "一级指标分值", "等级"):
+        t.add_column(h)
+    for name in packaged_profiles():
+        p = get_profile(name)
+        t.add_row(name, p.title, f"{p.exec_weight:g}", "；".join(f"{g.name} {g.weight:g}" for g in p.groups),
+                  " ".join(f"{n}≥{lo:g}" for n, lo in p.grades))
+    console().print(t)

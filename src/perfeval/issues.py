@@ -1,0 +1,180 @@
+"""Issue records and the catalogue of stable issue codes.
+
+Every problem perfeval finds — in the file, in the structure, in a value, or in
+the review of scores — becomes one :class:`Issue`.  Nothing is raised for bad
+input inside the pipeline: issues are collected and returned, and the CLI turns
+them into messages and exit codes.
+
+Codes are stable (other tools filter on them) and each has a Chinese message
+template and a hint saying how to fix the problem.  ``docs/errors.md`` lists
+them; a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    title: str  # short Chinese title
+    template: str  # Chinese message; str.format(**params)
+    hint: str  # how to fix it
+
+
+CODES: dict[str, Code] = {}
+
+
+def _c(code: str, severity: str, title: str, template: str, hint: str) -> None:
+    CODES[code] = Code(code, severity, title, template, hint)
+
+
+# --- PE1xx: reading the file ------------------------------------------------
+_c("PE100", ERROR, "文件无法读取", "无法读取文件：{reason}", "检查文件路径和读取权限。")
+_c("PE101", ERROR, "YAML 语法错误", "YAML 语法错误：{reason}", "按报错行列修正缩进、冒号或引号；文本中含冒号时请加引号。")
+_c("PE102", ERROR, "文件过大", "文件大小 {size} 字节，超过上限 {limit} 字节", "一个文件只放一个项目；确需更大文件时用 --max-bytes 调整上限。")
+_c("PE103", ERROR, "不是文本文件", "文件不是可识别的文本（{reason}）", "请提交 UTF-8 编码的 YAML 文本文件。")
+_c("PE104", ERROR, "顶层结构错误", "文件顶层应为键值映射（mapping），实际为 {actual}", "按 docs/format.md 的样例书写，顶层以 perfeval: 1 开始。")
+_c("PE105", ERROR, "重复的键", "键“{key}”重复出现（第 {first} 行和第 {line} 行），后者会覆盖前者", "删除或合并重复的键，确保每个字段只写一次。")
+_c("PE106", ERROR, "别名过多", "YAML 别名（*引用）共 {count} 个，超过上限 {limit}", "提交文件不需要 YAML 锚点和别名，请直接写出数据。")
+_c("PE107", ERROR, "空文件", "文件为空，没有任何内容", "按 docs/format.md 填写项目信息、资金和绩效指标。")
+_c("PE108", WARNING, "非 UTF-8 编码", "文件不是 UTF-8 编码，已按 {encoding} 读取", "请另存为 UTF-8 编码，避免乱码。")
+# --- PE2xx: structure ---------------------------------------------------------
+_c("PE200", ERROR, "缺少必填字段", "缺少必填字段“{field}”", "补充该字段；字段说明见 docs/format.md。")
+_c("PE201", ERROR, "字段类型错误", "字段“{field}”应为{expected}，实际为{actual}", "按 docs/format.md 修改该字段的写法。")
+_c("PE202", ERROR, "未知字段", "未知字段“{field}”{suggest}", "检查拼写；未知字段不会被读取，其中的数据会丢失。")
+_c("PE203", ERROR, "格式版本不支持", "格式版本 perfeval: {version} 不受支持（支持：1）", "将首行写为 perfeval: 1。")
+_c("PE204", ERROR, "评分规则不存在", "评分规则（profile）“{profile}”不存在；可用：{available}", "使用 perfeval profiles 查看可用规则，或用 --profile 指定规则文件。")
+_c("PE205", ERROR, "没有绩效指标", "indicators 为空，至少需要一项绩效指标", "按一级/二级/三级指标填写绩效指标。")
+_c("PE206", ERROR, "没有资金来源", "funds.sources 为空，至少需要一行资金来源", "填写资金来源（其中行），如本级财政资金。")
+_c("PE207", ERROR, "数值无效", "字段“{field}”的值 {value} 不是有效数字", "填写有限的数字，不要写 NaN、Infinity 或文字。")
+_c("PE208", ERROR, "一级指标不可识别", "一级指标“{value}”不可识别；应为 产出指标、效益指标、满意度指标 或 成本指标", "改为标准的一级指标名称。")
+_c("PE209", ERROR, "指标重复", "指标“{name}”与第 {other} 项重复（一级、二级、三级指标名称都相同）", "删除重复行，或改用不同的三级指标名称。")
+_c("PE210", ERROR, "引用的指标不存在", "指标库中没有编码为“{ref}”的指标", "用 perfeval library 查看可用编码。")
+# --- PE3xx: values and notation ----------------------------------------------
+_c("PE300", ERROR, "缺少年度指标值", "指标“{indicator}”没有年度指标值（target）", "填写目标值，如“≥5户”“≤90万元”或定性目标。")
+_c("PE301", ERROR, "实际值与数值目标不可比", "指标“{indicator}”的实际完成值“{actual}”不是数字，无法与数值目标“{target}”比较", "填写与目标同单位的实际数值（如目标“≥95%”，实际填“98%”）；确实无法量化时，请修改目标为定性目标。")
+_c("PE302", ERROR, "单位不一致", "指标“{indicator}”的实际值单位“{actual_unit}”与目标单位“{unit}”不一致，无法换算", "实际完成值使用与年度指标值相同的计量单位。")
+_c("PE303", ERROR, "定性完成情况无法识别", "指标“{indicator}”的实际完成值“{actual}”无法识别为达成、部分达成或未达成", "定性指标的实际完成值请填写“达成预期指标”“部分达成预期指标并具有一定效果”或“未达成预期指标且效果较差”。")
+_c("PE304", ERROR, "缺少实际完成值", "指标“{indicator}”没有实际完成值（actual）", "年终自评时填写实际完成值；不适用的指标在 target 中写“/”。")
+_c("PE305", ERROR, "得分系数超出档次", "指标“{indicator}”的 ratio={ratio} 不在“{tier}”档的区间 {band} 内", "ratio 表示得分占分值的比例，须落在所选档次的区间内。")
+_c("PE306", ERROR, "百分比超过100", "指标“{indicator}”的{field}为 {value}%，百分比不能超过 100%", "检查是否多写了一位数字或用错了单位。")
+_c("PE307", ERROR, "数值为负", "{field}为负数（{value}）", "金额、分值和指标值不能为负数。")
+_c("PE308", ERROR, "分值过大", "指标“{indicator}”的分值 {value} 超过 100", "单项分值不能超过 100 分。")
+_c("PE309", ERROR, "执行数与预算数无效", "全年预算数为 0，无法计算预算执行率", "填写全年预算数（调整后预算数）。")
+_c("PE310", ERROR, "目标值格式无效", "指标“{indicator}”的目标值“{target}”无法解析：{reason}", "按“≥5户”“≤90万元”“95%以上”“80-90%”等写法填写，或写定性目标。")
+# --- PE4xx: review (复核) ------------------------------------------------------
+_c("PE400", ERROR, "分值合计不等于100", "执行率分值与各指标分值合计为 {total}，应为 100", "调整各指标分值，使执行率与全部指标分值之和为 100。")
+_c("PE401", WARNING, "一级指标分值与规则不符", "“{group}”分值合计 {actual}，规则（{profile}）为 {expected}", "原则上按规则设置一级指标分值；确需调整请在说明中写明理由。")
+_c("PE402", ERROR, "资金总额与来源合计不符", "年度资金总额的{field} {printed} 与各来源合计 {computed} 不一致", "核对“年度资金总额”与“其中”各行，总额应等于各行之和。")
+_c("PE403", WARNING, "执行率超过100%", "全年执行数 {executed} 超过全年预算数 {budget}，执行率 {rate}", "核对执行数是否包含了预算外资金或其他年度资金。")
+_c("PE404", WARNING, "扣分未说明原因", "指标“{indicator}”得分 {score} 低于分值 {weight}，但未填写偏差原因分析及改进措施", "在 note 中说明未完成的原因和改进措施。")
+_c("PE405", WARNING, "目标可能设置偏低", "指标“{indicator}”实际值 {actual} 达到目标 {target} 的 {ratio}（≥{threshold}），目标可能设置偏低", "说明超额完成的原因；来年据实提高目标值。")
+_c("PE406", WARNING, "自评得分偏高", "“{indicator}”自评得分 {claimed} 高于按规则计算的 {computed}，高出 {diff} 分", "按规则更正自评得分，或补充支持该得分的完成值。")
+_c("PE407", INFO, "自评得分偏低", "“{indicator}”自评得分 {claimed} 低于按规则计算的 {computed}，低 {diff} 分", "核对完成值与得分，按规则更正。")
+_c("PE408", WARNING, "自评总分与得分合计不符", "自评总分 {claimed_total} 不等于自评得分合计 {claimed_sum}", "总分应为执行率得分与各指标得分之和。")
+_c("PE409", WARNING, "自评等级与总分不符", "自评等级“{claimed_grade}”与自评总分 {claimed_total} 对应的等级“{expected}”不符", "按总分对应的等级填写。")
+_c("PE410", WARNING, "实际值照抄目标", "指标“{indicator}”的实际完成值“{actual}”照抄了目标值写法", "填写实际达到的数值，不要带“≥”“≤”等比较符。")
+_c("PE411", ERROR, "执行率偏低未说明原因", "预算执行率 {rate} 低于 {threshold}，但未填写原因（funds.note）", "在 funds.note 中说明执行率偏低的原因。")
+_c("PE412", WARNING, "自评总分与复核总分不符", "自评总分 {claimed_total} 与按规则计算的总分 {total} 相差 {diff} 分", "按规则更正总分。")
+_c("PE413", WARNING, "自评得分超过分值", "“{indicator}”自评得分 {claimed} 超过分值 {weight}", "得分不得突破分值。")
+_c("PE414", INFO, "指标不适用", "指标“{indicator}”标记为不适用（/），不参与评分，其分值 {weight} 已按规则重新分配", "确认该指标确实不适用。")
+_c("PE415", WARNING, "一级指标缺失", "缺少“{group}”类指标，其 {weight} 分已转入“{target}”", "按规则设置该类指标。")
+# --- PE5xx: batch and tables ---------------------------------------------------
+_c("PE500", ERROR, "表格缺少列", "表格缺少必需列：{columns}", "按 docs/format.md 的长表格式提供列名。")
+_c("PE501", ERROR, "表格无法读取", "无法读取表格：{reason}", "保存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx 工作簿。")
+_c("PE502", ERROR, "处理失败", "处理该文件时出现内部错误：{reason}", "请将该文件和报错信息反馈给 perfeval 维护者。")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in one submission.
+
+    ``file`` and ``line`` locate it in the source; ``indicator`` names the
+    三级指标 (or "预算执行率") it concerns.  ``path`` is the key path inside the
+    submission, used to find the line and kept for machine consumers.
+    """
+
+    code: str
+    message: str
+    severity: str
+    file: str | None = None
+    line: int | None = None
+    indicator: str | None = None
+    path: tuple = field(default=(), compare=False)
+
+    @property
+    def hint(self) -> str:
+        return CODES[self.code].hint if self.code in CODES else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "indicator": self.indicator,
+            "hint": self.hint,
+        }
+
+    def format(self) -> str:
+        loc = self.file or "<输入>"
+        if self.line:
+            loc += f":{self.line}"
+        tail = f"（{self.hint}）" if self.hint else ""
+        return f"{loc}: {SEVERITY_ZH.get(self.severity, self.severity)} {self.code} {self.message}{tail}"
+
+
+def make_issue(
+    code: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    indicator: str | None = None,
+    path: tuple = (),
+    severity: str | None = None,
+    **params: Any,
+) -> Issue:
+    spec = CODES[code]
+    params.setdefault("indicator", indicator)
+    try:
+        message = spec.template.format(**params)
+    except (KeyError, IndexError):  # a missing param must never lose the issue
+        message = spec.title
+    return Issue(
+        code=code,
+        message=message,
+        severity=severity or spec.severity,
+        file=file,
+        line=line,
+        indicator=indicator,
+        path=tuple(path),
+    )
+
+
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    return sorted(
+        issues,
+        key=lambda i: (i.file or "", i.line or 0, SEVERITY_ORDER.get(i.severity, 9), i.code, i.message),
+    )
+
+
+class PerfevalError(Exception):
+    """The one exception perfeval's public API raises for bad input.
+
+    It carries the issues that made the input unusable.
+    """
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = list(issues)
+        super().__init__("\n".join(i.format() for i in self.issues) or "perfeval error")

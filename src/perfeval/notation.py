@@ -1,0 +1,290 @@
+"""Parse the notations clerks write for targets and actual values.
+
+``parse("≥5户")`` → ``Rule(op=">=", value=5.0, unit="户")``.  The grammar:
+
+    value := [label] [comparator] number [unit] [suffix] | range | ±x | qualitative
+    comparator := ≥ ≧ >= ＞＝ 不低于 不少于 至少 大于等于 | ≤ ≦ <= 不高于 不超过 不大于 控制在 |
+                  > 超过 高于 大于 | < 低于 少于 小于 | = ＝ ═ 等于 达到
+    suffix := 以上 及以上 | 以内 以下 及以下
+
+Anything that does not match the grammar exactly is qualitative text; nothing is
+guessed from a number buried in prose.  A bare number means "=".  Units are
+normalised (百分比 → %) and money units are scaled (1 万元 = 10 000 元).
+
+The parser never raises: every input gives a :class:`Rule` (which may be
+qualitative or empty).  :func:`format_rule` prints a rule in the canonical
+notation, which parses back to the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Operators, as stored in frames and JSON.
+GE, GT, LE, LT, EQ, RANGE, QUAL, EMPTY, NA = ">=", ">", "<=", "<", "=", "range", "qualitative", "empty", "na"
+NUMERIC_OPS = (GE, GT, LE, LT, EQ, RANGE)
+OP_SYMBOL = {GE: "≥", GT: ">", LE: "≤", LT: "<", EQ: "="}
+
+_PREFIX = [
+    # longest first within each group; matched after NFKC normalisation
+    (GE, ("大于或等于", "大于等于", "不低于", "不少于", "不小于", "至少", "≥", "≧", ">=", "=>")),
+    (LE, ("小于或等于", "小于等于", "控制在", "不高于", "不超过", "不大于", "不多于", "最多", "≤", "≦", "<=", "=<")),
+    (GT, ("超过", "高于", "大于", "多于", ">")),
+    (LT, ("低于", "少于", "小于", "<")),
+    (EQ, ("等于", "达到", "=", "═", "＝")),
+]
+_SUFFIX = [
+    (GE, ("及以上", "以上")),
+    (LE, ("及以下", "以内", "以下")),
+]
+NA_MARKS = frozenset({"/", "／", "—", "——", "-", "不适用", "无此项"})
+
+# Units: canonical name -> aliases.  Money units scale to 万元-or-元 by factor.
+_UNIT_ALIASES = {
+    "%": ("%", "百分比", "百分点"),
+    "‰": ("‰",),
+}
+MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+_KNOWN_UNITS = sorted(
+    {
+        *MONEY,
+        *(a for al in _UNIT_ALIASES.values() for a in al),
+        "户", "人", "人次", "万人", "万人次", "个", "次", "天", "日", "批次", "批", "项", "台", "台套", "套",
+        "篇", "份", "所", "家", "场", "场次", "期", "月", "年", "周", "小时", "工作日", "分钟", "公里", "千米",
+        "km", "米", "m", "平方米", "㎡", "m2", "万平方米", "亩", "万亩", "公顷", "吨", "万吨", "件", "辆", "处",
+        "座", "条", "间", "张", "本", "册", "门", "类", "名", "只", "头", "株", "棵", "立方米", "m3", "kg",
+        "千克", "公斤", "学时", "课时", "班", "床", "所次", "宗", "起", "单", "部", "区", "村", "镇", "点",
+        "个月", "万册", "万元/人", "分", "级", "星", "岁", "户次", "篇次", "期次",
+    },
+    key=len,
+    reverse=True,
+)
+_UNIT_CANON = {a: canon for canon, al in _UNIT_ALIASES.items() for a in al}
+
+_NUM = r"[+-]?\d+(?:\.\d+)?"
+_UNIT_ATOM = "|".join(re.escape(u) for u in _KNOWN_UNITS)
+# compound units such as 元/人*月 or 人/年
+_UNIT = rf"(?:{_UNIT_ATOM})(?:[/*·](?:{_UNIT_ATOM}))*"
+_RANGE_SEP = r"(?:-|~|至|到|—|–)"
+_RE_RANGE = re.compile(rf"^(?P<lo>{_NUM})(?P<u1>{_UNIT})?{_RANGE_SEP}(?P<hi>{_NUM})(?P<u2>{_UNIT})?$")
+_RE_PM = re.compile(rf"^±(?P<v>\d+(?:\.\d+)?)(?P<u>{_UNIT})?$")
+_RE_NUM_UNIT = re.compile(rf"^(?P<v>{_NUM})(?P<u>{_UNIT})?$")
+_RE_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_TRAIL_PUNCT = "。．.，,；;！!、 "
+_ALL_SUFFIXES = ("及以上", "以上", "及以下", "以内", "以下")
+_RE_LABEL = re.compile(r"^[^\d+\-<>=≥≤≦≧±.~/]{1,12}?(?=\d|[<>=≥≤≦≧]|不低于|不少于|不小于|不超过|不高于|不大于|至少|控制在)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A parsed target or actual value.
+
+    ``op`` is one of ``>= > <= < = range qualitative empty na``.  For ``range``
+    ``value`` is the lower and ``hi`` the upper bound.  ``text`` is the
+    original cell text, kept for display.
+    """
+
+    op: str
+    value: float | None = None
+    hi: float | None = None
+    unit: str | None = None
+    text: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.op in NUMERIC_OPS
+
+    @property
+    def comparator_written(self) -> bool:
+        """True if the text carried an explicit comparator (≥, 以上, …)."""
+        return self.numeric and self.op != EQ or self.op == EQ and _has_eq_word(self.text)
+
+
+def _has_eq_word(text: str) -> bool:
+    t = _normalise(text)
+    return t.startswith(("=", "等于", "达到"))
+
+
+def _normalise(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    t = _CONTROL.sub("", t)
+    t = t.replace("═", "=").replace("〜", "~").replace("～", "~")
+    t = re.sub(r"\s+", "", t)
+    t = _RE_THOUSANDS.sub("", t)
+    return t.rstrip(_TRAIL_PUNCT)
+
+
+def _canon_unit(u: str | None) -> str | None:
+    if not u:
+        return None
+    return _UNIT_CANON.get(u, u)
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
+@lru_cache(maxsize=65536)
+def parse(text: object) -> Rule:
+    """Parse one target or actual cell.  Never raises."""
+    if text is None:
+        return Rule(EMPTY)
+    if isinstance(text, bool):
+        return Rule(QUAL, text="是" if text else "否")
+    if isinstance(text, (int, float)):
+        v = float(text)
+        if not _finite(v):
+            return Rule(QUAL, text=str(text))
+        return Rule(EQ, v, None, None, _num_text(v))
+    if not isinstance(text, str):
+        return Rule(QUAL, text=str(text))
+    raw = text.strip()
+    if not raw:
+        return Rule(EMPTY, text="")
+    t = _normalise(raw)
+    if not t:
+        return Rule(EMPTY, text=raw)
+    if t in NA_MARKS:
+        return Rule(NA, text=raw)
+
+    m = _RE_PM.match(t)
+    if m:
+        v = float(m["v"])
+        return Rule(RANGE, -v, v, _canon_unit(m["u"]), raw)
+    m = _RE_RANGE.match(t)
+    if m:
+        lo, hi = float(m["lo"]), float(m["hi"])
+        u1, u2 = _canon_unit(m["u1"]), _canon_unit(m["u2"])
+        if u1 and u2 and u1 != u2:
+            return Rule(QUAL, text=raw)
+        if lo <= hi and (lo >= 0 or m["lo"].startswith("-")):
+            return Rule(RANGE, lo, hi, u2 or u1, raw)
+
+    op, body = _strip_prefix(t)
+    if op is None:
+        # a short label may stand before the comparator or number: "满意度≥95%", "满意度95%以上"
+        m = _RE_LABEL.match(t)
+        if m:
+            op, body = _strip_prefix(t[m.end():])
+            if op is None and not body.endswith(_ALL_SUFFIXES):
+                return Rule(QUAL, text=raw)
+    suffix_op = None
+    for cand_op, words in _SUFFIX:
+        for w in words:
+            if body.endswith(w) and len(body) > len(w):
+                suffix_op, body = cand_op, body[: -len(w)]
+                break
+        if suffix_op:
+            break
+    if op and suffix_op and op != suffix_op:
+        return Rule(QUAL, text=raw)
+    m = _RE_NUM_UNIT.match(body)
+    if not m:
+        return Rule(QUAL, text=raw)
+    v = float(m["v"])
+    if not _finite(v):
+        return Rule(QUAL, text=raw)
+    return Rule(op or suffix_op or EQ, v, None, _canon_unit(m["u"]), raw)
+
+
+def _strip_prefix(t: str) -> tuple[str | None, str]:
+    for cand_op, words in _PREFIX:
+        for w in words:
+            if t.startswith(w):
+                return cand_op, t[len(w):]
+    return None, t
+
+
+def _num_text(v: float) -> str:
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return format(v, ".10g")
+
+
+def format_rule(rule: Rule) -> str:
+    """Canonical notation for a rule; ``parse(format_rule(r))`` gives ``r`` back (text aside)."""
+    unit = rule.unit or ""
+    if rule.op == RANGE:
+        if rule.value is not None and rule.hi is not None and rule.value == -rule.hi and rule.hi > 0:
+            return f"±{_num_text(rule.hi)}{unit}"
+        return f"{_num_text(rule.value)}{unit}-{_num_text(rule.hi)}{unit}"
+    if rule.op in OP_SYMBOL:
+        return f"{OP_SYMBOL[rule.op]}{_num_text(rule.value)}{unit}"
+    if rule.op == NA:
+        return "/"
+    return rule.text
+
+
+def same_rule(a: Rule, b: Rule) -> bool:
+    return (a.op, a.value, a.hi, a.unit) == (b.op, b.value, b.hi, b.unit)
+
+
+def unit_factor(actual_unit: str | None, target_unit: str | None) -> float | None:
+    """Factor that converts a value in ``actual_unit`` into ``target_unit``.
+
+    ``None`` when the two cannot be compared.  A missing actual unit takes the
+    target's unit.
+    """
+    if actual_unit is None or actual_unit == target_unit:
+        return 1.0
+    if target_unit is None:
+        return None
+    if actual_unit in MONEY and target_unit in MONEY:
+        return MONEY[actual_unit] / MONEY[target_unit]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Qualitative tiers
+# ---------------------------------------------------------------------------
+TIER_MET, TIER_PARTIAL, TIER_MISSED = "达成", "部分达成", "未达成"
+TIERS = (TIER_MET, TIER_PARTIAL, TIER_MISSED)
+
+_TIER_EXACT = {
+    TIER_MET: (
+        "达成预期指标", "达成年度指标", "达成预期目标", "达成年度目标", "达成", "已达成", "完成", "已完成",
+        "全部完成", "圆满完成", "按时完成", "按期完成", "如期完成", "达到", "已达到", "达到预期", "达标",
+        "实现", "已实现", "是", "合格", "全部合格", "验收合格", "效果明显", "效果显著", "明显", "显著",
+        "高", "好", "优", "优秀", "良好", "满意", "有效", "符合", "符合要求", "符合规定", "符合相关规定",
+        "严格执行", "已落实", "落实", "持续发挥", "长期", "逐步提升", "有所提升", "明显提升", "提升", "提高",
+        "明显提高", "有效提升", "有效提高", "改善", "明显改善", "有效改善", "正常运转", "保障到位", "到位",
+    ),
+    TIER_PARTIAL: (
+        "部分达成", "部分达成预期指标", "部分达成预期指标并具有一定效果", "部分达成年度指标", "部分完成",
+        "基本完成", "基本达成", "基本达到", "基本实现", "基本符合", "基本满意", "较好", "一般", "基本合格",
+        "部分实现", "部分达到", "有一定效果", "具有一定效果",
+    ),
+    TIER_MISSED: (
+        "未达成", "未达成预期指标", "未达成预期指标且效果较差", "未完成预期指标且效果较差", "未完成",
+        "未达到", "未实现", "否", "较差", "差", "不合格", "不满意", "未落实", "无效", "效果较差",
+    ),
+}
+_TIER_LOOKUP = {_normalise(w): tier for tier, ws in _TIER_EXACT.items() for w in ws}
+
+
+@lru_cache(maxsize=16384)
+def qualitative_tier(actual: str, target: str | None = None) -> str | None:
+    """Tier of a qualitative actual value, or ``None`` if the wording is unknown.
+
+    An actual that repeats the target's own text counts as 达成.
+    """
+    a = _normalise(actual)
+    if not a:
+        return None
+    if target is not None and a == _normalise(target):
+        return TIER_MET
+    tier = _TIER_LOOKUP.get(a)
+    if tier:
+        return tier
+    if re.match(r"^(未|没有|尚未)(能)?(完成|达成|达到|实现|落实)", a):
+        return TIER_MISSED
+    if re.match(r"^(部分|基本)(完成|达成|达到|实现|符合|落实)", a):
+        return TIER_PARTIAL
+    if re.match(r"^(已|已经|全部|均已|均|按时|按期|如期)?(完成|达成|达到|实现|落实)", a) and not re.search(r"未|部分|基本", a):
+        return TIER_MET
+    return None

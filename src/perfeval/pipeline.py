@@ -1,0 +1,193 @@
+"""The whole chain for a set of inputs: read → check → frames → validate → score → review.
+
+``evaluate(paths)`` is the public entry point used by the CLI and by bulk
+review.  Every input gets an index (``sub``) and is accounted for: either it is
+scored, or it is rejected with the issues that explain why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import polars as pl
+
+from .declare.load import DEFAULT_LIMITS, Limits, Loaded, load_path
+from .declare.rows import Columns, add_submission
+from .declare.structure import check_structure
+from .issues import ERROR, Issue, make_issue, sort_issues
+from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
+from .review import review
+from .scoring.engine import Scored, prepare, profiles_for, score
+from .validate import validate_frames
+
+
+@dataclass
+class Evaluation:
+    """Everything known about a batch after evaluation."""
+
+    files: list[str]
+    status: list[str]  # "scored" | "rejected" per input
+    issues: list[Issue]
+    scored: Scored | None
+    by_file: dict[str, list[Issue]] = field(default_factory=dict)
+
+    def issues_of(self, sub: int) -> list[Issue]:
+        return self.by_file.get(self.files[sub], [])
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == ERROR for i in self.issues)
+
+
+def check_loaded(ld: Loaded, profile_override: str | None = None) -> list[Issue]:
+    """Structure issues plus an unknown profile, for a file that parsed."""
+    issues = check_structure(ld)
+    name = profile_override or ld.data.get("profile") or DEFAULT_PROFILE
+    try:
+        get_profile(str(name))
+    except ProfileError:
+        path = ("profile",) if not profile_override else ()
+        issues.append(ld.issue("PE204", path, profile=name, available="、".join(packaged_profiles())))
+    return issues
+
+
+def prepare_one(
+    ld: Loaded,
+    sub: int,
+    cols: Columns,
+    profile_override: str | None = None,
+    resolve_ref: Callable[[dict], dict] | None = None,
+) -> bool:
+    """Check one loaded file and, if usable, append it to ``cols``.  Returns usability."""
+    if ld.data is not None:
+        ld.issues.extend(check_loaded(ld, profile_override))
+    if not ld.ok:
+        return False
+    if profile_override:
+        ld.data["profile"] = profile_override
+    try:
+        add_submission(ld, sub, cols, resolve_ref)
+    except Exception as e:  # noqa: BLE001 - a bug must cost one file, never the batch
+        ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
+        return False
+    return True
+
+
+def evaluate_columns(files: list[str], status: list[str], cols: Columns, pre_issues: list[Issue], scoring: bool = True) -> Evaluation:
+    """Validate, score and review columns built from the usable inputs (``scoring=False``: validate only)."""
+    projects, funds, indicators = cols.frames()
+    issues = list(pre_issues)
+    scored = None
+    if projects.height:
+        names = sorted(set(projects["profile"].to_list()))
+        profiles = profiles_for(names)
+        indicators = prepare(indicators, profiles)
+        issues += validate_frames(projects, funds, indicators, files)
+        if scoring:
+            scored = score(projects, funds, indicators, profiles)
+            issues += review(scored, files)
+    issues = sort_issues(issues)
+    by_file: dict[str, list[Issue]] = {}
+    for i in issues:
+        by_file.setdefault(i.file or "", []).append(i)
+    return Evaluation(files=files, status=status, issues=issues, scored=scored, by_file=by_file)
+
+
+def evaluate(
+    paths: Iterable[str],
+    profile: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    resolve_ref: Callable[[dict], dict] | None = None,
+    scoring: bool = True,
+) -> Evaluation:
+    """Evaluate submission files (one process; bulk review parallelises the loading)."""
+    files = [str(p) for p in paths]
+    cols = Columns()
+    status: list[str] = []
+    pre: list[Issue] = []
+    for sub, path in enumerate(files):
+        ld = load_path(path, limits)
+        ok = prepare_one(ld, sub, cols, profile, resolve_ref)
+        status.append("scored" if ok else "rejected")
+        pre.extend(ld.issues)
+    return evaluate_columns(files, status, cols, pre, scoring)
+
+
+# ---------------------------------------------------------------------------
+# Per-project results (the JSON contract; renderers read these)
+# ---------------------------------------------------------------------------
+def _r(x: Any, d: int = 2) -> Any:
+    from .numbers import dec
+
+    if x is None:
+        return None
+    v = dec(x, d)
+    return None if v is None else float(v)
+
+
+def _rate(x: Any) -> Any:
+    return None if x is None else round(float(x), 6)
+
+
+def results(ev: Evaluation) -> list[dict[str, Any]]:
+    """One result record per input, in input order (rejected inputs included)."""
+    out: list[dict[str, Any]] = []
+    s = ev.scored
+    proj_rows: dict[int, dict] = {}
+    ind_rows: dict[int, list[dict]] = {}
+    fund_rows: dict[int, list[dict]] = {}
+    if s is not None:
+        for r in s.projects.iter_rows(named=True):
+            proj_rows[r["sub"]] = r
+        for r in s.indicators.sort("sub", "pos").iter_rows(named=True):
+            ind_rows.setdefault(r["sub"], []).append(r)
+        for r in s.funds.sort("sub", "pos").iter_rows(named=True):
+            fund_rows.setdefault(r["sub"], []).append(r)
+    for sub, file in enumerate(ev.files):
+        issues = [i.to_dict() for i in ev.issues_of(sub)]
+        p = proj_rows.get(sub)
+        if p is None:
+            out.append({"file": file, "status": "rejected", "issues": issues})
+            continue
+        prof = s.profiles[p["profile"]]
+        out.append({
+            "file": file,
+            "status": "scored",
+            "project": {
+                "name": p["name"], "code": p["code"], "year": p["year"],
+                "department": p["department"], "implementer": p["implementer"],
+            },
+            "profile": {"name": prof.name, "title": prof.title, "layout": prof.layout},
+            "execution": {
+                "unit": p["money_unit"],
+                "initial": _r(p["initial"], 6), "budget": _r(p["budget"], 6), "executed": _r(p["executed"], 6),
+                "rate": _rate(p["exec_rate"]), "weight": _r(p["exec_weight"]), "score": _r(p["exec_score"]),
+                "claimed_score": _r(p["exec_claimed"]), "note": p["fund_note"],
+                "sources": [
+                    {"name": f["name"], "initial": _r(f["initial"], 6), "budget": _r(f["budget"], 6), "executed": _r(f["executed"], 6),
+                     "rate": _rate(f["executed"] / f["budget"]) if f["budget"] and f["executed"] is not None else None}
+                    for f in fund_rows.get(sub, [])
+                ],
+            },
+            "goal": {"target": p["goal_target"], "actual": p["goal_actual"]},
+            "indicators": [
+                {
+                    "level1": r["level1"], "level2": r["level2"], "name": r["name"], "ref": r["ref"],
+                    "target": r["target"], "actual": r["actual"], "kind": r["op"], "unit": r["unit"],
+                    "tier": r["tier"], "completion": _rate(r["completion"]),
+                    "weight": _r(r["weight_eff"]), "weight_default": bool(r["weight_default"]),
+                    "score": _r(r["score"]) if r["scorable"] else (0.0 if r["op"] != "na" else None),
+                    "scorable": bool(r["scorable"]),
+                    "claimed_score": _r(r["claimed"]), "note": r["note"], "line": r["line"],
+                }
+                for r in ind_rows.get(sub, [])
+            ],
+            "subtotals": {k[4:]: _r(v) for k, v in p.items() if k.startswith("sub_") and p.get("w_" + k[4:])},
+            "total": _r(p["total"]),
+            "grade": p["grade"],
+            "claimed_total": _r(p["claimed_total"]),
+            "claimed_grade": p["claimed_grade"],
+            "issues": issues,
+        })
+    return out

@@ -1,0 +1,160 @@
+"""Jurisdiction profiles: the scoring rules that vary, kept as data.
+
+A profile is a YAML file (see ``docs/profiles.md``).  The packaged ones live
+in ``perfeval/profiles/``; ``load_profile(path)`` reads a user's own file.
+Nothing here knows about a particular province: adding one is adding a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .notation import TIERS
+
+DEFAULT_PROFILE = "national-2020"
+LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标")
+LEVEL1_ALIASES = {
+    "产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "成本": "成本指标",
+    "服务对象满意度指标": "满意度指标", "服务对象满意度": "满意度指标",
+}
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message is in Chinese."""
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    levels: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    layout: str
+    exec_weight: float
+    exec_curve: str
+    exec_reason_below: float | None
+    groups: tuple[Group, ...]
+    missing_group_to: dict[str, str]
+    reverse: str
+    equality_ceiling: tuple[float, ...]
+    qual_bands: dict[str, tuple[float, float]]
+    qual_default: dict[str, float]
+    over_achievement: float | None
+    grades: tuple[tuple[str, float], ...]  # (name, min) sorted by min descending
+    decimals: int
+    tolerance: float
+    source: str = field(default="", compare=False)
+
+    def group_of(self, level1: str) -> str | None:
+        for g in self.groups:
+            if level1 in g.levels:
+                return g.name
+        return None
+
+    def grade(self, total: float) -> str:
+        for name, lo in self.grades:
+            if total >= lo - 1e-9:
+                return name
+        return self.grades[-1][0]
+
+    @property
+    def indicator_weight(self) -> float:
+        return sum(g.weight for g in self.groups)
+
+
+def _req(d: dict, key: str, where: str) -> Any:
+    if key not in d:
+        raise ProfileError(f"{where} 缺少字段“{key}”")
+    return d[key]
+
+
+def profile_from_dict(d: Any, source: str = "") -> Profile:
+    if not isinstance(d, dict):
+        raise ProfileError(f"评分规则文件 {source} 顶层应为映射")
+    try:
+        ex = _req(d, "execution", "profile")
+        groups = tuple(
+            Group(str(_req(g, "name", "groups[]")), tuple(_req(g, "levels", "groups[]")), float(_req(g, "weight", "groups[]")))
+            for g in _req(d, "groups", "profile")
+        )
+        qual = _req(d, "qualitative", "profile")
+        bands, defaults = {}, {}
+        for tier in TIERS:
+            t = _req(qual, tier, "qualitative")
+            lo, hi = (float(x) for x in t["band"])
+            dflt = float(t.get("default", hi))
+            if not (0 <= lo <= dflt <= hi <= 1):
+                raise ProfileError(f"qualitative.{tier}: 需满足 0 ≤ 下限 ≤ default ≤ 上限 ≤ 1")
+            bands[tier], defaults[tier] = (lo, hi), dflt
+        grades = tuple(sorted(((str(g["name"]), float(g["min"])) for g in _req(d, "grades", "profile")), key=lambda x: -x[1]))
+        if not grades or grades[-1][1] != 0:
+            raise ProfileError("grades 的最低一档下限必须为 0，以覆盖 [0, 100]")
+        reverse = str(d.get("reverse", "ratio"))
+        if reverse not in ("ratio", "linear"):
+            raise ProfileError("reverse 只能是 ratio 或 linear")
+        curve = str(ex.get("curve", "proportional"))  # checked against the registry by the engine
+        p = Profile(
+            name=str(_req(d, "name", "profile")),
+            title=str(d.get("title", d["name"])),
+            layout=str(d.get("layout", "national")),
+            exec_weight=float(_req(ex, "weight", "execution")),
+            exec_curve=curve,
+            exec_reason_below=None if ex.get("reason_below") is None else float(ex["reason_below"]),
+            groups=groups,
+            missing_group_to=dict(d.get("missing_group_to") or {}),
+            reverse=reverse,
+            equality_ceiling=tuple(float(x) for x in d.get("equality_ceiling") or ()),
+            qual_bands=bands,
+            qual_default=defaults,
+            over_achievement=None if d.get("over_achievement") is None else float(d["over_achievement"]),
+            grades=grades,
+            decimals=int(d.get("decimals", 2)),
+            tolerance=float(d.get("tolerance", 0.01)),
+            source=source,
+        )
+    except ProfileError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        raise ProfileError(f"评分规则文件 {source or ''} 格式错误：{e}") from None
+    total = p.exec_weight + p.indicator_weight
+    if abs(total - 100) > 1e-9:
+        raise ProfileError(f"评分规则“{p.name}”的执行率与一级指标分值合计为 {total:g}，应为 100")
+    return p
+
+
+def packaged_profiles() -> list[str]:
+    root = resources.files("perfeval") / "profiles"
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+@lru_cache(maxsize=64)
+def get_profile(name_or_path: str | None) -> Profile:
+    """A packaged profile by name, or a user's profile file by path."""
+    name = name_or_path or DEFAULT_PROFILE
+    if name in packaged_profiles():
+        text = (resources.files("perfeval") / "profiles" / f"{name}.yaml").read_text("utf-8")
+        return profile_from_dict(yaml.safe_load(text), source=name)
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            raise ProfileError(f"无法读取评分规则文件 {path}：{e}") from None
+        return profile_from_dict(data, source=str(path))
+    raise ProfileError(f"评分规则（profile）“{name}”不存在；可用：{', '.join(packaged_profiles())}，或给出 .yaml 文件路径")
+
+
+def normalise_level1(value: str) -> str:
+    v = (value or "").strip()
+    return LEVEL1_ALIASES.get(v, v)

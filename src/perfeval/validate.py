@@ -1,0 +1,180 @@
+"""Validate the long tables with pandera (polars backend), all problems at once.
+
+Each rule is one named pandera check over the whole batch — types come from
+the column dtypes, and every value rule is a polars expression that is true for
+a good row.  ``lazy=True`` collects every failing row of every check in one
+call; each failure becomes an :class:`~perfeval.issues.Issue` with the file,
+the line of the offending field and a Chinese message.
+
+Adding a rule is adding one :class:`Rule` to ``INDICATOR_RULES`` (or
+``FUND_RULES``/``PROJECT_RULES``) and its code to ``issues.CODES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from .issues import Issue, make_issue
+from .notation import EMPTY, NA, NUMERIC_OPS, QUAL, RANGE
+from .profile import LEVEL1_NAMES
+
+_col = pl.col
+_NUMERIC = list(NUMERIC_OPS)
+_POINT = [">=", ">", "<=", "<", "="]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: ``ok`` is a polars expression, true for a good row."""
+
+    code: str
+    ok: pl.Expr
+    line: str  # column holding the line of the offending field
+    params: Callable[[dict], dict]  # row -> message parameters
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
+
+
+INDICATOR_RULES: list[Rule] = [
+    Rule("PE300", _col("op") != EMPTY, "line", lambda r: {}),
+    Rule(
+        "PE304",
+        ~(_col("op").is_in(_NUMERIC + [QUAL]) & (_col("b_op") == EMPTY)),
+        "line",
+        lambda r: {},
+    ),
+    Rule(
+        "PE301",
+        ~(_col("op").is_in(_NUMERIC) & (_col("b_op") == QUAL)),
+        "l_actual",
+        lambda r: {"actual": r["actual"], "target": r["target"]},
+    ),
+    Rule("PE302", _col("unit_ok"), "l_actual", lambda r: {"actual_unit": r["b_unit"], "unit": r["unit"] or "（无）"}),
+    Rule(
+        "PE303",
+        ~((_col("op") == QUAL) & ~_col("b_op").is_in([EMPTY, NA]) & _col("tier").is_null()),
+        "l_actual",
+        lambda r: {"actual": r["actual"]},
+    ),
+    Rule(
+        "PE306",
+        ~((_col("unit") == "%") & (_col("a").fill_null(0).abs().clip(0) > 100) & _col("op").is_in(_POINT)),
+        "l_target",
+        lambda r: {"field": "年度指标值", "value": _fmt(r["a"])},
+    ),
+    Rule(
+        "PE306",
+        ~((_col("unit") == "%") & (_col("b").fill_null(0) > 100)),
+        "l_actual",
+        lambda r: {"field": "实际完成值", "value": _fmt(r["b"])},
+    ),
+    Rule(
+        "PE307",
+        ~(_col("op").is_in(_POINT) & (_col("a") < 0)),
+        "l_target",
+        lambda r: {"field": f"指标“{r['name']}”的年度指标值", "value": _fmt(r["a"])},
+    ),
+    Rule(
+        "PE307",
+        ~((_col("op") != RANGE) & (_col("b") < 0)),
+        "l_actual",
+        lambda r: {"field": f"指标“{r['name']}”的实际完成值", "value": _fmt(r["b"])},
+    ),
+    Rule("PE307", ~(_col("weight") < 0), "l_weight", lambda r: {"field": f"指标“{r['name']}”的分值", "value": _fmt(r["weight"])}),
+    Rule("PE307", ~(_col("claimed") < 0), "l_claimed", lambda r: {"field": f"指标“{r['name']}”的自评得分", "value": _fmt(r["claimed"])}),
+    Rule("PE308", ~(_col("weight") > 100), "l_weight", lambda r: {"value": _fmt(r["weight"])}),
+    Rule(
+        "PE305",
+        ~(
+            (_col("op") == QUAL)
+            & _col("ratio").is_not_null()
+            & _col("tier").is_not_null()
+            & ((_col("ratio") < _col("q_lo") - 1e-9) | (_col("ratio") > _col("q_hi") + 1e-9))
+        ),
+        "l_ratio",
+        lambda r: {"ratio": _fmt(r["ratio"]), "tier": r["tier"], "band": f"[{_fmt(r['q_lo'])}, {_fmt(r['q_hi'])}]"},
+    ),
+    Rule("PE208", _col("level1").is_in(list(LEVEL1_NAMES)), "line", lambda r: {"value": r["level1"]}),
+    Rule(
+        "PE209",
+        ~pl.struct("sub", "level1", "level2", "name").is_duplicated()
+        | (pl.int_range(pl.len()).over("sub", "level1", "level2", "name") == 0),
+        "line",
+        lambda r: {"name": r["name"], "other": "前面"},
+    ),
+]
+
+FUND_RULES: list[Rule] = [
+    Rule("PE307", ~(_col("budget") < 0), "line", lambda r: {"field": f"资金来源“{r['name']}”的全年预算数", "value": _fmt(r["budget"])}),
+    Rule("PE307", ~(_col("executed") < 0), "line", lambda r: {"field": f"资金来源“{r['name']}”的全年执行数", "value": _fmt(r["executed"])}),
+    Rule("PE307", ~(_col("initial") < 0), "line", lambda r: {"field": f"资金来源“{r['name']}”的年初预算数", "value": _fmt(r["initial"])}),
+]
+
+PROJECT_RULES: list[Rule] = [
+    Rule("PE309", ~((_col("budget") <= 0) & (_col("executed") >= 0)), "l_funds", lambda r: {}),
+]
+
+
+def _schema(rules: list[Rule], columns: dict) -> pa.DataFrameSchema:
+    checks = [
+        pa.Check(lambda data, e=rule.ok: data.lazyframe.select(e.fill_null(True)), name=f"{i}:{rule.code}")
+        for i, rule in enumerate(rules)
+    ]
+    return pa.DataFrameSchema(
+        {name: pa.Column(dtype, nullable=True) for name, dtype in columns.items()},
+        checks=checks,
+        strict=False,
+    )
+
+
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def _run(table: str, frame: pl.DataFrame, rules: list[Rule], columns: dict, files: list[str], indicator_col: str | None) -> list[Issue]:
+    if frame.height == 0:
+        return []
+    schema = _SCHEMAS.get(table)
+    if schema is None:
+        schema = _SCHEMAS[table] = _schema(rules, columns)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except SchemaErrors as err:
+        fc = err.failure_cases
+    issues: list[Issue] = []
+    checks = fc.filter(pl.col("schema_context") == "DataFrameSchema").select("check", "index").unique(maintain_order=True)
+    for check, index in checks.iter_rows():
+        rule = rules[int(str(check).split(":", 1)[0])]
+        row = frame.row(int(index), named=True)
+        indicator = row.get(indicator_col) if indicator_col else None
+        params = rule.params(row)
+        line = row.get(rule.line) or row.get("line")
+        issues.append(make_issue(rule.code, file=files[row["sub"]], line=line, indicator=indicator, **params))
+    for column, check, case in fc.filter(pl.col("schema_context") != "DataFrameSchema").select("column", "check", "failure_case").unique(maintain_order=True).iter_rows():
+        # dtype problems cannot happen for frames built by declare.rows; keep them visible all the same
+        issues.append(make_issue("PE201", field=str(column), expected=str(check), actual=str(case)))
+    return issues
+
+
+def validate_frames(
+    projects: pl.DataFrame,
+    funds: pl.DataFrame,
+    indicators: pl.DataFrame,
+    files: list[str],
+) -> list[Issue]:
+    """Every validation issue of the batch (indicators need ``q_lo``/``q_hi`` from the engine's prepare step)."""
+    from .declare.rows import FUND_SCHEMA, INDICATOR_SCHEMA, PROJECT_SCHEMA
+
+    out = _run("indicators", indicators, INDICATOR_RULES, {**INDICATOR_SCHEMA, "q_lo": pl.Float64, "q_hi": pl.Float64}, files, "name")
+    out += _run("funds", funds, FUND_RULES, FUND_SCHEMA, files, None)
+    out += _run("projects", projects, PROJECT_RULES, PROJECT_SCHEMA, files, None)
+    return out
