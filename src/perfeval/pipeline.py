@@ -7,6 +7,7 @@ scored, or it is rejected with the issues that explain why.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -52,6 +53,35 @@ def check_loaded(ld: Loaded, profile_override: str | None = None) -> list[Issue]
     return issues
 
 
+class _UnknownRef(Exception):
+    pass
+
+
+def default_resolver() -> Callable[[dict], dict] | None:
+    """The indicator library's ``resolve_ref`` (``ref: CODE`` in a submission), if installed."""
+    try:
+        from .library import resolve_ref
+    except ImportError:
+        return None
+    return resolve_ref
+
+
+def _checked_resolver(ld: Loaded, resolve: Callable[[dict], dict] | None) -> Callable[[dict], dict]:
+    """Wrap the resolver so an unknown code becomes a PE210 issue on the right line."""
+
+    def run(raw: dict) -> dict:
+        if resolve is None:
+            ld.issues.append(ld.issue("PE210", (), line=ld.lines.get(id(raw), (None,))[0], ref=raw.get("ref")))
+            raise _UnknownRef
+        try:
+            return resolve(raw)
+        except KeyError:
+            ld.issues.append(ld.issue("PE210", (), line=ld.lines.get(id(raw), (None,))[0], ref=raw.get("ref")))
+            raise _UnknownRef from None
+
+    return run
+
+
 def prepare_one(
     ld: Loaded,
     sub: int,
@@ -66,8 +96,12 @@ def prepare_one(
         return False
     if profile_override:
         ld.data["profile"] = profile_override
+    if resolve_ref is None:
+        resolve_ref = default_resolver()
     try:
-        add_submission(ld, sub, cols, resolve_ref)
+        add_submission(ld, sub, cols, _checked_resolver(ld, resolve_ref))
+    except _UnknownRef:
+        return False
     except Exception as e:  # noqa: BLE001 - a bug must cost one file, never the batch
         ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
         return False
@@ -171,6 +205,7 @@ def results(ev: Evaluation) -> list[dict[str, Any]]:
                 ],
             },
             "goal": {"target": p["goal_target"], "actual": p["goal_actual"]},
+            "narrative": json.loads(p["narrative"]) if p["narrative"] else {},
             "indicators": [
                 {
                     "level1": r["level1"], "level2": r["level2"], "name": r["name"], "ref": r["ref"],

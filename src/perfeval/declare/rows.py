@@ -12,6 +12,7 @@ whole batch.  Nothing here judges the values: that is ``validate``'s job.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -28,7 +29,7 @@ PROJECT_SCHEMA: dict[str, Any] = {
     "initial": pl.Float64, "budget": pl.Float64, "executed": pl.Float64,
     "total_initial": pl.Float64, "total_budget": pl.Float64, "total_executed": pl.Float64,
     "fund_note": pl.String, "exec_claimed": pl.Float64, "claimed_total": pl.Float64, "claimed_grade": pl.String,
-    "goal_target": pl.String, "goal_actual": pl.String,
+    "goal_target": pl.String, "goal_actual": pl.String, "narrative": pl.String,
     "line": pl.Int32, "l_funds": pl.Int32, "l_exec_claimed": pl.Int32, "l_claimed_total": pl.Int32,
     "l_claimed_grade": pl.Int32, "l_total": pl.Int32,
 }
@@ -152,6 +153,8 @@ def add_submission(
     P["claimed_grade"].append(_text(d.get("claimed_grade")))
     P["goal_target"].append(_text(goal.get("target")))
     P["goal_actual"].append(_text(goal.get("actual")))
+    narrative = d.get("narrative")
+    P["narrative"].append(json.dumps(narrative, ensure_ascii=False) if narrative else None)
     P["line"].append(_line(ld, d, "project") or 1)
     P["l_funds"].append(_line(ld, d, "funds"))
     P["l_exec_claimed"].append(_line(ld, funds, "claimed_score"))

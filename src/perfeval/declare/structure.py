@@ -49,7 +49,13 @@ SPEC: dict[str, Any] = {
     }], True),
     "claimed_total": ("num", False),
     "claimed_grade": ("str", False),
-    "narrative": ("any", False),
+    "narrative": ({
+        "basic": ("str", False),        # 项目基本情况
+        "funds": ("str", False),        # 资金安排与使用情况的说明
+        "conclusion": ("str", False),   # 评价结论的补充说明
+        "problems": ("str", False),     # 存在的问题
+        "suggestions": ("str", False),  # 改进建议
+    }, False),
 }
 INDICATOR_KEYS = tuple(SPEC["indicators"][0][0])
 _TYPE_ZH = {
