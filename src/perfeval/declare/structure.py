@@ -150,7 +150,7 @@ def _check_value(ld: Loaded, tag: Any, value: Any, path: tuple, out: list) -> No
 def _check_map(ld: Loaded, spec: dict, value: dict, path: tuple, out: list) -> None:
     for key, (tag, required) in spec.items():
         if value.get(key) is None:
-            if required and not (key in ("level1", "level2", "name", "target") and value.get("ref")):
+            if required and not (key in ("level1", "level2", "name") and value.get("ref")):
                 dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,))
                 out.append(ld.issue("PE200", path, field=dotted.replace(".[", "[")))
             continue
