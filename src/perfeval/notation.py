@@ -285,6 +285,6 @@ def qualitative_tier(actual: str, target: str | None = None) -> str | None:
         return TIER_MISSED
     if re.match(r"^(部分|基本)(完成|达成|达到|实现|符合|落实)", a):
         return TIER_PARTIAL
-    if re.match(r"^(已|已经|全部|均已|均|按时|按期|如期)?(完成|达成|达到|实现|落实)", a) and not re.search(r"未|部分|基本", a):
+    if re.match(r"^(?:已经|已|全部|均已|均|按时|按期|如期)*(完成|达成|达到|实现|落实)", a) and not re.search(r"未|部分|基本", a):
         return TIER_MET
     return None

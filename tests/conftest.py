@@ -1,0 +1,53 @@
+"""Shared helpers: build submissions in memory and evaluate them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def make_submission(indicators, profile="national-2020", budget=100.0, executed=100.0, **extra):
+    d = {
+        "perfeval": 1,
+        "profile": profile,
+        "project": {"name": "测试项目", "year": 2024, "department": "测试部门"},
+        "funds": {"unit": "万元", "sources": [{"name": "本级财政资金", "budget": budget, "executed": executed}]},
+        "indicators": indicators,
+    }
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(d.get(k), dict):
+            d[k].update(v)
+        else:
+            d[k] = v
+    return d
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(data_or_text, name) -> path of a YAML file in tmp_path."""
+    counter = iter(range(10**6))
+
+    def _write(data, name=None):
+        path = tmp_path / (name or f"s{next(counter)}.yaml")
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return _write
+
+
+@pytest.fixture
+def evaluate_one(write):
+    from perfeval.pipeline import evaluate, results
+
+    def _run(data, profile=None):
+        path = write(data)
+        ev = evaluate([path], profile=profile)
+        return results(ev)[0], ev
+
+    return _run
