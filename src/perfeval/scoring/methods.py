@@ -54,7 +54,7 @@ def curve(name: str):
 
 
 def _div(n: np.ndarray, d: np.ndarray, when_zero: float) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = n / d
     return np.where(d == 0, when_zero, out)
 
