@@ -137,3 +137,11 @@ def profiles():
         t.add_row(name, p.title, f"{p.exec_weight:g}", "；".join(f"{g.name} {g.weight:g}" for g in p.groups),
                   " ".join(f"{n}≥{lo:g}" for n, lo in p.grades))
     console().print(t)
+
+
+@main.command()
+def schema():
+    """输出提交文件的 JSON Schema（供编辑器自动补全和检查）。"""
+    from ..declare.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
