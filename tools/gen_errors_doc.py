@@ -26,7 +26,8 @@ def render() -> str:
         if c.code[:3] != cur:
             cur = c.code[:3]
             out.append(f"\n## {SECTIONS.get(cur, cur)}\n\n| 代码 | 级别 | 名称 | 消息模板 | 如何修改 |\n|---|---|---|---|---|")
-        out.append(f"| {c.code} | {c.severity} | {c.title} | {c.template.replace('|', '\\|')} | {c.hint} |")
+        template = c.template.replace("|", "\\|")
+        out.append(f"| {c.code} | {c.severity} | {c.title} | {template} | {c.hint} |")
     return "\n".join(out) + "\n"
 
 
