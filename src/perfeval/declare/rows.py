@@ -13,6 +13,7 @@ whole batch.  Nothing here judges the values: that is ``validate``'s job.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,6 +21,7 @@ import polars as pl
 
 from ..notation import EMPTY, NA, QUAL, Rule, format_rule, parse, qualitative_tier, unit_factor
 from ..profile import DEFAULT_PROFILE, normalise_level1
+from ..dates import deadline_tier
 from .load import Loaded
 from .structure import as_number
 
@@ -95,6 +97,16 @@ def _target_rule(v: Any, unit: str | None) -> Rule:
     return r
 
 
+_PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]\s*)")
+_BLANK_NAMES = {"", "……", "…", "...", "/", "／", "—", "-"}
+
+
+def _clean_name(name: str | None) -> str:
+    """Strip the template's "指标1:" numbering; placeholder names become empty."""
+    n = _PLACEHOLDER.sub("", name or "").strip()
+    return "" if n in _BLANK_NAMES else n
+
+
 def _line(ld: Loaded, node: dict, key: str) -> int | None:
     info = ld.lines.get(id(node))
     if info is None:
@@ -166,7 +178,10 @@ def add_submission(
     for i, raw in enumerate(d.get("indicators") or []):
         ind = resolve_ref(raw) if (resolve_ref and raw.get("ref")) else raw
         unit = _text(ind.get("unit"))
+        name = _clean_name(_text(ind.get("name")))
         t = _target_rule(ind.get("target"), unit)
+        if not name and t.op in (EMPTY, NA):  # an empty template row ("指标1:", "……"): not an indicator
+            t = Rule(NA, text="/")
         actual_raw = ind.get("actual")
         b = parse(actual_raw) if not isinstance(actual_raw, dict) else _target_rule(actual_raw, None)
         b_val, unit_ok, tier = None, True, None
@@ -181,7 +196,7 @@ def add_submission(
             else:
                 b_val = (b.value if b.op != "range" else (b.value + b.hi) / 2) * factor
         elif t.op == QUAL and b.op not in (EMPTY, NA):
-            tier = qualitative_tier(b.text if b.op == QUAL else format_rule(b) if not b.text else b.text, t.text)
+            tier = deadline_tier(t.text, b.text) or qualitative_tier(b.text or format_rule(b), t.text)
         I["sub"].append(sub)
         I["pos"].append(i)
         I["line"].append(ld.lines.get(id(raw), (None,))[0])
@@ -194,7 +209,7 @@ def add_submission(
         I["ref"].append(_text(ind.get("ref")))
         I["level1"].append(normalise_level1(_text(ind.get("level1")) or ""))
         I["level2"].append(_text(ind.get("level2")) or "")
-        I["name"].append(_text(ind.get("name")) or "")
+        I["name"].append(name)
         I["target"].append(t.text if t.op not in (EMPTY,) else None)
         I["actual"].append(b.text if b.op != EMPTY else None)
         I["op"].append(op)

@@ -62,7 +62,6 @@ def json_schema() -> dict:
     root["properties"]["perfeval"] = {"description": _DESCRIPTIONS["perfeval"], "const": 1}
     ind = root["properties"]["indicators"]
     ind["minItems"] = 1
-    ind["items"]["required"] = ["target"]
     ind["items"]["anyOf"] = [{"required": ["ref"]}, {"required": ["level1", "level2", "name"]}]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -38,7 +38,7 @@ SPEC: dict[str, Any] = {
         "level1": ("str", True),
         "level2": ("str", True),
         "name": ("str", True),
-        "target": ("target", True),
+        "target": ("target", False),  # a blank target is PE300 on that row, not a rejected file
         "actual": ("target", False),
         "weight": ("num", False),
         "claimed_score": ("num", False),
