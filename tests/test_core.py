@@ -249,3 +249,16 @@ def test_profile_override_and_user_profile_file(write, tmp_path):
     bad.write_text("name: x\nexecution: {weight: 10}\ngroups: [{name: a, levels: [产出指标], weight: 50}]\n", "utf-8")
     with pytest.raises(ProfileError):
         get_profile(str(bad))
+
+
+def test_not_applicable_rescale_profile(evaluate_one):
+    from conftest import ROOT
+
+    rows = full_set(数量={"weight": 10})
+    rows.insert(1, ind("不适用", target="/", actual="/", weight=10))
+    rows[2]["actual"] = "0%"  # 质量 scores 0 of 15
+    r, _ = evaluate_one(make_submission(rows), profile=str(ROOT / "tests/cases/profiles/rescale.yaml"))
+    w = {i["name"]: i["weight"] for i in r["indicators"]}
+    assert w["数量"] == 10 and w["不适用"] == 0  # weights are not redistributed
+    # 10 exec + 10 + 0 + 15 + 30 + 10 = 75 of 90 applicable points -> 83.33 on a 100-point basis
+    assert r["total"] == 83.33

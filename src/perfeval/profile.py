@@ -55,6 +55,7 @@ class Profile:
     grades: tuple[tuple[str, float], ...]  # (name, min) sorted by min descending
     decimals: int
     tolerance: float
+    not_applicable: str = "redistribute"
     source: str = field(default="", compare=False)
 
     def group_of(self, level1: str) -> str | None:
@@ -101,6 +102,8 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
         grades = tuple(sorted(((str(g["name"]), float(g["min"])) for g in _req(d, "grades", "profile")), key=lambda x: -x[1]))
         if not grades or grades[-1][1] != 0:
             raise ProfileError("grades 的最低一档下限必须为 0，以覆盖 [0, 100]")
+        if str(d.get("not_applicable", "redistribute")) not in ("redistribute", "rescale"):
+            raise ProfileError("not_applicable 只能是 redistribute 或 rescale")
         reverse = str(d.get("reverse", "ratio"))
         if reverse not in ("ratio", "linear"):
             raise ProfileError("reverse 只能是 ratio 或 linear")
@@ -122,6 +125,7 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
             grades=grades,
             decimals=int(d.get("decimals", 2)),
             tolerance=float(d.get("tolerance", 0.01)),
+            not_applicable=str(d.get("not_applicable", "redistribute")),
             source=source,
         )
     except ProfileError:

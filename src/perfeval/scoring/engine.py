@@ -94,7 +94,8 @@ def resolve_weights(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.DataF
     nmiss = _col("_nmiss").cast(pl.Int64).clip(1)
     split = ((cents // nmiss) + (_col("_rank") < (cents % nmiss)).cast(pl.Int64)) / 100.0
     scale = (_col("_given") + _col("_naw")) / _col("_given")
-    redistribute = (_col("_nmiss") == 0) & (_col("_naw") > 0) & (_col("_given") > 0)
+    redistributing = [n for n, p in profiles.items() if p.not_applicable == "redistribute"]
+    redistribute = (_col("_nmiss") == 0) & (_col("_naw") > 0) & (_col("_given") > 0) & _col("profile").is_in(redistributing)
     ind = ind.with_columns(
         pl.when(~_col("applicable")).then(0.0)
         .when(_col("_miss") & _col("grp").is_not_null()).then(split)
@@ -184,9 +185,12 @@ def score_projects(projects: pl.DataFrame, ind: pl.DataFrame, profiles: dict[str
         pl.Series("exec_weight", exec_w, dtype=pl.Float64),
         pl.Series("exec_score", exec_score, dtype=pl.Float64),
     ).join(per_sub, on="sub", how="left")
-    out = out.with_columns(
-        ((_col("exec_score") + _col("ind_score").fill_null(0.0)) * 100).round(0).truediv(100).alias("total"),
-    )
+    raw_total = _col("exec_score") + _col("ind_score").fill_null(0.0)
+    # profiles with not_applicable: rescale bring the total back to a 100-point basis (S15)
+    rescaling = [n for n, p in profiles.items() if p.not_applicable == "rescale"]
+    basis = _col("exec_weight") + _col("ind_weight").fill_null(0.0)
+    total = pl.when(_col("profile").is_in(rescaling) & (basis > 0) & ((basis - 100).abs() > 1e-9)).then(raw_total * 100 / basis).otherwise(raw_total)
+    out = out.with_columns((total * 100).round(0).truediv(100).alias("total"))
     grade = pl.lit(None, dtype=pl.String)
     for pname, p in profiles.items():
         g = pl.lit(p.grades[-1][0])
