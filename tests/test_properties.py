@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,40 @@ def test_round_half_up_is_at_most_half_a_cent_away(xs):
 
 def test_round_half_up_ties():
     assert list(round_half_up(np.array([16.665, 0.125, 2.675, 1.005]), 2)) == [16.67, 0.13, 2.68, 1.01]
+
+
+_LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标"), ("成本指标", "经济成本指标")]
+_indicator = st.fixed_dictionaries({
+    "lv": st.sampled_from(_LEVELS),
+    "target": st.one_of(
+        st.builds(lambda op, v, u: f"{op}{v}{u}", st.sampled_from(["≥", "≤", "=", ""]), st.integers(0, 500), st.sampled_from(["", "户", "万元"])),
+        st.sampled_from(["工程质量合格", "/", "80-90", "±10"])),
+    "actual": st.one_of(st.integers(0, 1000), st.sampled_from(["达成预期指标", "部分完成", "未完成", "/"])),
+    "weight": st.one_of(st.none(), st.floats(0, 60, allow_nan=False).map(lambda x: round(x, 2))),
+})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_indicator, min_size=1, max_size=8), st.sampled_from(["national-2020", "sichuan", "hubei"]),
+       st.floats(0, 1e6, allow_nan=False), st.floats(0, 2e6, allow_nan=False))
+def test_project_total_within_0_and_100(inds, profile, budget, executed):
+    import tempfile
+
+    import yaml
+
+    from conftest import make_submission
+    from perfeval.pipeline import evaluate, results
+
+    rows = [{"level1": i["lv"][0], "level2": i["lv"][1], "name": f"i{k}", "target": i["target"], "actual": i["actual"],
+             **({"weight": i["weight"]} if i["weight"] is not None else {})} for k, i in enumerate(inds)]
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as fh:
+        yaml.safe_dump(make_submission(rows, profile=profile, budget=budget, executed=executed), fh, allow_unicode=True)
+    r = results(evaluate([fh.name]))[0]
+    Path(fh.name).unlink()
+    assert r["status"] == "scored"
+    weights_ok = not any(i["code"] == "PE400" for i in r["issues"])
+    for i in r["indicators"]:
+        assert i["score"] is None or 0 <= i["score"] <= i["weight"] + 1e-9
+    assert r["total"] >= 0
+    if weights_ok:
+        assert r["total"] <= 100 + 1e-9

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import numpy as np
 
@@ -29,7 +29,9 @@ def dec(x: float | int | None, decimals: int = 2) -> Decimal | None:
         return None
     if not d.is_finite():
         return None
-    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:  # enough digits for any float's integer part
+        ctx.prec = max(28, d.adjusted() + decimals + 2)
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def fmt(x: float | int | None, decimals: int = 2, empty: str = "") -> str:

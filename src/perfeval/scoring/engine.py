@@ -152,7 +152,7 @@ def score_indicators(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.Data
 def score_projects(projects: pl.DataFrame, ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.DataFrame:
     budget = projects["budget"].to_numpy().astype(float)
     executed = projects["executed"].to_numpy().astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = np.where(budget > 0, executed / budget, np.nan)
     prof = projects["profile"].to_numpy()
     exec_w = np.zeros(len(projects))
