@@ -83,17 +83,21 @@ def _table(r: dict) -> None:
         t.add_column(h, justify="right" if h else "left")
     t.add_row("年度资金总额", fmt(ex["initial"]), fmt(ex["budget"]), fmt(ex["executed"]), fmt(ex["weight"]), pct(ex["rate"]),
               fmt(ex["score"]), fmt(ex["claimed_score"]))
-    for s in ex["sources"]:
-        t.add_row(f"  其中：{s['name']}", fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
+    for k, s in enumerate(ex["sources"]):
+        t.add_row(("  其中：" if k == 0 else "        ") + (s["name"] or ""), fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
     con.print(t)
     t = Table(title="绩效指标")
     for h in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率", "分值", "得分", "自评得分"):
         t.add_column(h, justify="right" if h in ("完成率", "分值", "得分", "自评得分") else "left", overflow="fold")
+    prev = (None, None)
     for i in r["indicators"]:
+        l1 = i["level1"] if i["level1"] != prev[0] else ""
+        l2 = i["level2"] if (i["level1"], i["level2"]) != prev else ""
+        prev = (i["level1"], i["level2"])
         claimed = fmt(i["claimed_score"])
         if i["claimed_score"] is not None and i["score"] is not None and abs(i["claimed_score"] - i["score"]) > 0.005:
             claimed = f"[bold red]{claimed}[/]"
-        t.add_row(i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "", pct(i["completion"]),
+        t.add_row(l1, l2, i["name"], i["target"] or "", i["actual"] or "", pct(i["completion"]),
                   fmt(i["weight"]) if i["kind"] != "na" else "/", fmt(i["score"]) if i["scorable"] else "[red]无法评分[/]", claimed)
     t.add_row("总分", "", "", "", "", "", "100.00", f"[bold]{fmt(r['total'])}[/]", fmt(r["claimed_total"]))
     con.print(t)
