@@ -98,13 +98,23 @@ def prepare_one(
         ld.data["profile"] = profile_override
     if resolve_ref is None:
         resolve_ref = default_resolver()
-    try:
-        add_submission(ld, sub, cols, _checked_resolver(ld, resolve_ref))
-    except _UnknownRef:
+    checked = _checked_resolver(ld, resolve_ref)
+    resolved: dict[int, dict] = {}
+    for raw in ld.data.get("indicators") or []:
+        if isinstance(raw, dict) and raw.get("ref"):
+            try:
+                resolved[id(raw)] = checked(raw)
+            except _UnknownRef:
+                pass  # every unknown code is reported (PE210) before the file is refused
+    if not ld.ok:
         return False
+    own = Columns()  # built apart and merged only when complete: a failure leaves no partial rows
+    try:
+        add_submission(ld, sub, own, lambda raw: resolved[id(raw)])
     except Exception as e:  # noqa: BLE001 - a bug must cost one file, never the batch
         ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
         return False
+    cols.merge(own)
     return True
 
 

@@ -38,11 +38,13 @@ def review(s: Scored, files: list[str]) -> list[Issue]:
         tol_expr = pl.when(_col("profile") == name).then(t).otherwise(tol_expr)
     out: list[Issue] = []
 
-    # weights must add up to 100 (only when the department gave them all)
+    # weights as used (given, or filled in by the profile's defaults) must add up to 100
+    rescaling = [n for n, p in s.profiles.items() if p.not_applicable == "rescale"]
     P2 = P.with_columns((_col("exec_weight") + _col("ind_weight").fill_null(0)).round(2).alias("_wsum"))
-    given_all = I.group_by("sub").agg((_col("weight").is_not_null() | ~_col("applicable")).all().alias("_given_all"))
-    P2 = P2.join(given_all, on="sub", how="left")
-    out += _emit(P2, _col("_given_all") & ((_col("_wsum") - 100).abs() > 0.005), files, "PE400",
+    na_w = I.group_by("sub").agg(pl.when(~_col("applicable")).then(_col("weight")).otherwise(0.0).fill_null(0.0).sum().alias("_naw"))
+    P2 = P2.join(na_w, on="sub", how="left").with_columns(
+        pl.when(_col("profile").is_in(rescaling)).then(_col("_wsum") + _col("_naw")).otherwise(_col("_wsum")).round(2).alias("_wsum"))
+    out += _emit(P2, (_col("_wsum") - 100).abs() > 0.005, files, "PE400",
                  lambda r: {"total": fmt(r["_wsum"])}, indicator=None)
 
     # 一级 subtotals against the profile (warning; 10号 says "原则上")
