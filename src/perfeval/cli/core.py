@@ -51,6 +51,16 @@ def print_issues(issues: list[Issue], stderr: bool = False) -> None:
             con.print(f"    [dim]如何修改：{i.hint}[/]")
 
 
+def emit_issues(issues: list[Issue], fmt_: str, what: str, verdict: str = "") -> None:
+    """Issues as JSON, or as lines followed by a one-line count ("{what}：n 个错误，m 个警告/提示。")."""
+    if fmt_ == "json":
+        click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+        return
+    print_issues(issues)
+    n_err = sum(i.severity == ERROR for i in issues)
+    console().print(f"{what}：{n_err} 个错误，{len(issues) - n_err} 个警告/提示。{verdict}")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @profile_option
@@ -63,13 +73,7 @@ def validate(files, profile, max_bytes, max_aliases, fmt_):
     """
     check_profile(profile)
     ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), scoring=False)
-    if fmt_ == "json":
-        click.echo(json.dumps([i.to_dict() for i in ev.issues], ensure_ascii=False, indent=2))
-    else:
-        print_issues(ev.issues)
-        n_err = sum(i.severity == ERROR for i in ev.issues)
-        n_warn = len(ev.issues) - n_err
-        console().print(f"共检查 {len(files)} 个文件：{n_err} 个错误，{n_warn} 个警告/提示。")
+    emit_issues(ev.issues, fmt_, f"共检查 {len(files)} 个文件")
     sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
 
 

@@ -15,7 +15,7 @@ from ..library import LibraryError, ScaffoldError, load_library, scaffold
 from ..lint import lint, lint_config
 from ..profile import DEFAULT_PROFILE, ProfileError, get_profile
 from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
-from .core import check_profile, limits_options, print_issues, profile_option
+from .core import check_profile, emit_issues, limits_options, profile_option
 
 _COMPARATOR_ZH = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "区间", "qualitative": "定性"}
 
@@ -136,13 +136,8 @@ def lint_cmd(files, profile, max_bytes, max_aliases, fmt_, strict):
         res = lint(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
     except (ProfileError, LibraryError) as e:
         _usage_error(str(e))
-    if fmt_ == "json":
-        click.echo(json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False, indent=2))
-    else:
-        print_issues(res.issues)
-        n_err = sum(i.severity == ERROR for i in res.issues)
-        n_warn = len(res.issues) - n_err
-        verdict = "通过" if not res.issues else ("未通过" if n_err or strict else "通过（有警告）")
-        console().print(f"共审核 {len(files)} 个申报文件：{n_err} 个错误，{n_warn} 个警告/提示。{verdict}。")
+    n_err = sum(i.severity == ERROR for i in res.issues)
+    verdict = "通过" if not res.issues else ("未通过" if n_err or strict else "通过（有警告）")
+    emit_issues(res.issues, fmt_, f"共审核 {len(files)} 个申报文件", verdict + "。")
     failed = res.has_errors or (strict and bool(res.issues))
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
