@@ -262,3 +262,14 @@ def test_not_applicable_rescale_profile(evaluate_one):
     assert w["数量"] == 10 and w["不适用"] == 0  # weights are not redistributed
     # 10 exec + 10 + 0 + 15 + 30 + 10 = 75 of 90 applicable points -> 83.33 on a 100-point basis
     assert r["total"] == 83.33
+
+
+def test_submission_cannot_choose_a_profile_file(write, tmp_path):
+    """Only --profile may load a rules file: an untrusted submission must not pick its own rules."""
+    from conftest import ROOT
+
+    lenient = str(ROOT / "tests" / "cases" / "profiles" / "linear.yaml")
+    ev = evaluate([write(make_submission(full_set(), profile=lenient))])
+    assert ev.status == ["rejected"]
+    assert [i.code for i in ev.issues] == ["PE204"] and ev.issues[0].line == 2
+    assert results(evaluate([write(make_submission(full_set()))], profile=lenient))[0]["status"] == "scored"

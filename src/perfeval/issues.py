@@ -93,6 +93,10 @@ _c("PE415", WARNING, "一级指标缺失", "缺少“{group}”类指标，其 {
 _c("PE500", ERROR, "表格缺少列", "表格缺少必需列：{columns}", "按 docs/format.md 的长表格式提供列名。")
 _c("PE501", ERROR, "表格无法读取", "无法读取表格：{reason}", "保存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx 工作簿。")
 _c("PE502", ERROR, "处理失败", "处理该文件时出现内部错误：{reason}", "请将该文件和报错信息反馈给 perfeval 维护者。")
+_c("PE503", ERROR, "缺少资金行", "项目“{project}”没有资金来源行：{reason}", "在资金表中按项目编码（或项目名称）填写资金来源、全年预算数和全年执行数，见 docs/format.md 长表格式。")
+_c("PE504", WARNING, "表格列未识别", "表格中的列 {columns} 未识别，已忽略", "核对列名（见 docs/format.md 长表格式）；不需要的列可以保留，其内容不会被读取。")
+_c("PE505", ERROR, "项目信息前后不一致", "本行的{field}“{value}”与本项目第 {first} 行的“{other}”不一致", "同一项目的各行应填写相同的项目信息；核对是否两个项目用了同一个项目编码。")
+_c("PE506", ERROR, "资金行没有对应的指标", "资金表中项目“{project}”的资金行在指标表中没有对应的指标行", "在指标表中补上该项目的绩效指标，或从资金表中删除这些行；核对两张表的项目编码是否一致。")
 
 # --- PE6xx: declaration review (perfeval lint, 绩效目标审核) ---------------------
 _c("PE600", ERROR, "缺少一级指标", "缺少“{group}”：评分规则（{profile}）要求设置该类指标", "至少设置一项该类三级指标；可用 perfeval library 查找标准指标，用 ref 引用。")
@@ -168,6 +172,7 @@ def make_issue(
 ) -> Issue:
     spec = CODES[code]
     params.setdefault("indicator", indicator)
+    params.setdefault("line", line)
     try:
         message = spec.template.format(**params)
     except (KeyError, IndexError):  # a missing param must never lose the issue

@@ -125,8 +125,13 @@ def _canon_unit(u: str | None) -> str | None:
     return _UNIT_CANON.get(u, u)
 
 
+# Larger magnitudes are not plausible in any form (1e15 元 is over thirty times the whole national budget)
+# and cannot be shown with two exact decimals; they are treated like NaN/Infinity.
+MAX_ABS = 1e15
+
+
 def _finite(x: float) -> bool:
-    return math.isfinite(x)
+    return math.isfinite(x) and abs(x) < MAX_ABS
 
 
 @lru_cache(maxsize=65536)
@@ -155,10 +160,14 @@ def parse(text: object) -> Rule:
     m = _RE_PM.match(t)
     if m:
         v = float(m["v"])
+        if not _finite(v):
+            return Rule(QUAL, text=raw)
         return Rule(RANGE, -v, v, _canon_unit(m["u"]), raw)
     m = _RE_RANGE.match(t)
     if m:
         lo, hi = float(m["lo"]), float(m["hi"])
+        if not (_finite(lo) and _finite(hi)):
+            return Rule(QUAL, text=raw)
         u1, u2 = _canon_unit(m["u1"]), _canon_unit(m["u2"])
         if u1 and u2 and u1 != u2:
             return Rule(QUAL, text=raw)
@@ -190,6 +199,18 @@ def parse(text: object) -> Rule:
     if not _finite(v):
         return Rule(QUAL, text=raw)
     return Rule(op or suffix_op or EQ, v, None, _canon_unit(m["u"]), raw)
+
+
+def comparator(word: str) -> str | None:
+    """The operator of a comparator written on its own (``"不低于"`` → ``">="``), else ``None``.
+
+    An empty word means "=" (a bare number).  Used for the ``op`` of a ``{op, value}`` target.
+    """
+    t = _normalise(str(word))
+    if not t:
+        return EQ
+    op, rest = _strip_prefix(t)
+    return op if op is not None and not rest else None
 
 
 def _strip_prefix(t: str) -> tuple[str | None, str]:

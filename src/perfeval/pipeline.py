@@ -8,6 +8,7 @@ scored, or it is rejected with the issues that explain why.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -44,12 +45,15 @@ class Evaluation:
 def check_loaded(ld: Loaded, profile_override: str | None = None) -> list[Issue]:
     """Structure issues plus an unknown profile, for a file that parsed."""
     issues = check_structure(ld)
-    name = profile_override or ld.data.get("profile") or DEFAULT_PROFILE
+    name = str(profile_override or ld.data.get("profile") or DEFAULT_PROFILE)
+    if not profile_override and name not in packaged_profiles():
+        # a submission may only name a packaged profile: a path would let an untrusted file choose its own rules
+        issues.append(ld.issue("PE204", ("profile",), profile=name, available="、".join(packaged_profiles())))
+        return issues
     try:
-        get_profile(str(name))
+        get_profile(name)
     except ProfileError:
-        path = ("profile",) if not profile_override else ()
-        issues.append(ld.issue("PE204", path, profile=name, available="、".join(packaged_profiles())))
+        issues.append(ld.issue("PE204", (), profile=name, available="、".join(packaged_profiles())))
     return issues
 
 
@@ -120,7 +124,22 @@ def prepare_one(
 
 def evaluate_columns(files: list[str], status: list[str], cols: Columns, pre_issues: list[Issue], scoring: bool = True) -> Evaluation:
     """Validate, score and review columns built from the usable inputs (``scoring=False``: validate only)."""
-    projects, funds, indicators = cols.frames()
+    return evaluate_frames(files, status, cols.frames(), pre_issues, scoring)
+
+
+def evaluate_frames(
+    files: list[str],
+    status: list[str],
+    frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame],
+    pre_issues: list[Issue],
+    scoring: bool = True,
+) -> Evaluation:
+    """:func:`evaluate_columns` for frames already built (projects, funds, indicators as ``Columns.frames()``).
+
+    Bulk review turns each worker's chunk into frames as it arrives and concatenates them, which
+    keeps the parent's memory at the size of the frames instead of millions of Python objects.
+    """
+    projects, funds, indicators = frames
     issues = list(pre_issues)
     scored = None
     if projects.height:
@@ -171,7 +190,9 @@ def _r(x: Any, d: int = 2) -> Any:
 
 
 def _rate(x: Any) -> Any:
-    return None if x is None else round(float(x), 6)
+    if x is None or not math.isfinite(float(x)):
+        return None
+    return round(float(x), 6)
 
 
 def results(ev: Evaluation) -> list[dict[str, Any]]:

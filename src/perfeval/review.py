@@ -7,26 +7,91 @@ become Python objects (issues).
 
 from __future__ import annotations
 
-from typing import Callable
+from functools import lru_cache
+from typing import Any, Callable
 
 import polars as pl
 
 from .issues import Issue, make_issue
 from .notation import NUMERIC_OPS
-from .numbers import fmt, pct
+from .numbers import fmt as _fmt, pct as _pct
 from .scoring.engine import Scored
 
 _col = pl.col
 EXEC_NAME = "预算执行率"
 
 
+# A batch formats the same few hundred scores and weights hundreds of thousands of times; the
+# exact Decimal formatting is kept, memoised per value (±0 and NaN bypass the cache: they compare
+# equal to, or unequal to, values that format differently).  Issue #4.
+@lru_cache(maxsize=1 << 16)
+def _fmt_cached(x: float, decimals: int) -> str:
+    return _fmt(x, decimals)
+
+
+@lru_cache(maxsize=1 << 14)
+def _pct_cached(x: float, decimals: int) -> str:
+    return _pct(x, decimals)
+
+
+def fmt(x: Any, decimals: int = 2) -> str:
+    if not isinstance(x, (int, float)) or x != x or x == 0:
+        return _fmt(x, decimals)
+    return _fmt_cached(x, decimals)
+
+
+def pct(x: Any, decimals: int = 2) -> str:
+    if not isinstance(x, (int, float)) or x != x or x == 0:
+        return _pct(x, decimals)
+    return _pct_cached(x, decimals)
+
+
+class _Columns:
+    """The failing rows of one finding; a column becomes Python values only when a message reads it."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+        self.names = set(frame.columns)
+        self._cache: dict[str, list] = {}
+
+    def values(self, key: str) -> list:
+        v = self._cache.get(key)
+        if v is None:
+            v = self._cache[key] = self.frame[key].to_list()
+        return v
+
+
+class _Row(dict):
+    """A row as a dict holding the columns read so far; any other column is fetched on first use."""
+
+    __slots__ = ("_cols", "_i")
+
+    def __missing__(self, key: str) -> Any:
+        v = self._cols.values(key)[self._i]  # KeyError for an unknown column, as a plain row dict
+        self[key] = v
+        return v
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self or key in self._cols.names:
+            return self[key]
+        return default
+
+
 def _emit(frame: pl.DataFrame, cond: pl.Expr, files: list[str], code: str, params: Callable[[dict], dict], line: str = "line", indicator: str | None = "name") -> list[Issue]:
     rows = frame.filter(cond)
+    cols = _Columns(rows)
     out = []
-    for r in rows.iter_rows(named=True):
+    keys: list[str] = []
+    data: Any = ()
+    for i in range(rows.height):
+        r = _Row(zip(keys, next(data))) if i else _Row()
+        r._cols, r._i = cols, i
         p = params(r)
         ind = p.pop("_indicator", r.get(indicator) if indicator else None)
         out.append(make_issue(code, file=files[r["sub"]], line=r.get(line) or r.get("line"), indicator=ind, **p))
+        if i == 0:  # the columns this finding reads, prefetched for the other rows
+            keys = list(r)
+            data = zip(*(cols.values(k)[1:] for k in keys)) if keys else iter(lambda: (), None)
     return out
 
 

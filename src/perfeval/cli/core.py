@@ -6,6 +6,7 @@ import json
 import sys
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..declare.load import Limits
@@ -45,10 +46,10 @@ def print_issues(issues: list[Issue], stderr: bool = False) -> None:
         loc = i.file or ""
         if i.line:
             loc += f":{i.line}"
-        ind = f"[{i.indicator}] " if i.indicator else ""
-        con.print(f"{loc}: [{_SEV_STYLE.get(i.severity, '')}]{SEVERITY_ZH[i.severity]} {i.code}[/] {ind}{i.message}", markup=True)
+        ind = escape(f"[{i.indicator}] ") if i.indicator else ""
+        con.print(f"{escape(loc)}: [{_SEV_STYLE.get(i.severity, '')}]{SEVERITY_ZH[i.severity]} {i.code}[/] {ind}{escape(i.message)}")
         if i.hint:
-            con.print(f"    [dim]如何修改：{i.hint}[/]")
+            con.print(f"    [dim]如何修改：{escape(i.hint)}[/]")
 
 
 def emit_issues(issues: list[Issue], fmt_: str, what: str, verdict: str = "") -> None:
@@ -58,7 +59,7 @@ def emit_issues(issues: list[Issue], fmt_: str, what: str, verdict: str = "") ->
         return
     print_issues(issues)
     n_err = sum(i.severity == ERROR for i in issues)
-    console().print(f"{what}：{n_err} 个错误，{len(issues) - n_err} 个警告/提示。{verdict}")
+    console().print(escape(f"{what}：{n_err} 个错误，{len(issues) - n_err} 个警告/提示。{verdict}"))
 
 
 @main.command()
@@ -80,15 +81,15 @@ def validate(files, profile, max_bytes, max_aliases, fmt_):
 def _table(r: dict) -> None:
     con = console()
     p, ex = r["project"], r["execution"]
-    con.print(f"\n[bold]项目支出绩效自评表（{p['year']}年度）[/]  评分规则：{r['profile']['title']}")
-    con.print(f"项目名称：{p['name']}    主管部门：{p['department']}    实施单位：{p['implementer']}")
+    con.print(f"\n[bold]项目支出绩效自评表（{p['year']}年度）[/]  评分规则：{escape(r['profile']['title'])}")
+    con.print(escape(f"项目名称：{p['name']}    主管部门：{p['department']}    实施单位：{p['implementer']}"))
     t = Table(title=f"项目资金（{ex['unit']}）", show_lines=False)
     for h in ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "自评得分"):
         t.add_column(h, justify="right" if h else "left")
     t.add_row("年度资金总额", fmt(ex["initial"]), fmt(ex["budget"]), fmt(ex["executed"]), fmt(ex["weight"]), pct(ex["rate"]),
               fmt(ex["score"]), fmt(ex["claimed_score"]))
     for k, s in enumerate(ex["sources"]):
-        t.add_row(("  其中：" if k == 0 else "        ") + (s["name"] or ""), fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
+        t.add_row(escape(("  其中：" if k == 0 else "        ") + (s["name"] or "")), fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
     con.print(t)
     t = Table(title="绩效指标")
     for h in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率", "分值", "得分", "自评得分"):
@@ -101,12 +102,12 @@ def _table(r: dict) -> None:
         claimed = fmt(i["claimed_score"])
         if i["claimed_score"] is not None and i["score"] is not None and abs(i["claimed_score"] - i["score"]) > 0.005:
             claimed = f"[bold red]{claimed}[/]"
-        t.add_row(l1, l2, i["name"], i["target"] or "", i["actual"] or "", pct(i["completion"]),
+        t.add_row(escape(l1), escape(l2), escape(i["name"]), escape(i["target"] or ""), escape(i["actual"] or ""), pct(i["completion"]),
                   fmt(i["weight"]) if i["kind"] != "na" else "/", fmt(i["score"]) if i["scorable"] else "[red]无法评分[/]", claimed)
     t.add_row("总分", "", "", "", "", "", "100.00", f"[bold]{fmt(r['total'])}[/]", fmt(r["claimed_total"]))
     con.print(t)
     con.print(f"总分 [bold]{fmt(r['total'])}[/]  等级 [bold]{r['grade']}[/]"
-              + (f"    （自评总分 {fmt(r['claimed_total'])}，自评等级 {r['claimed_grade'] or '—'}）" if r["claimed_total"] is not None else ""))
+              + escape(f"    （自评总分 {fmt(r['claimed_total'])}，自评等级 {r['claimed_grade'] or '—'}）" if r["claimed_total"] is not None else ""))
 
 
 @main.command()
@@ -129,7 +130,7 @@ def score(files, profile, max_bytes, max_aliases, fmt_):
             if r["status"] == "scored":
                 _table(r)
             else:
-                console().print(f"\n[bold red]{r['file']}：未能评分（已拒绝）[/]")
+                console().print(f"\n[bold red]{escape(r['file'])}：未能评分（已拒绝）[/]")
             print_issues([i for i in ev.issues if i.file == r["file"]])
     sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
 
-from ..issues import Issue, make_issue
+from ..issues import CODES, Issue, make_issue
 
 try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
     _Base = yaml.CSafeLoader
@@ -29,7 +29,6 @@ class Limits:
 
     max_bytes: int = 5 * 1024 * 1024
     max_aliases: int = 100
-    max_indicators: int = 500
 
 
 DEFAULT_LIMITS = Limits()
@@ -60,12 +59,50 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
             data[key] = self.construct_object(value_node, deep=True)
         self.lines[id(data)] = (node.start_mark.line + 1, keylines)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"整数位数过多（{len(node.value)} 位）", node.start_mark
+            ) from None
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
 # Merge keys ("<<") are not part of the format; treat them as an ordinary (unknown) key.
 _LineLoader.add_constructor("tag:yaml.org,2002:merge", _LineLoader.construct_yaml_str)
 
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:-])\*[^\s*,\]}]", re.M)
+
+
+def count_aliases(text: str) -> int:
+    """Number of alias references in ``text`` *as expanded*.
+
+    An alias to an anchored node that itself contains aliases counts those
+    again each time it is used, so a "billion laughs" document (nine aliases
+    of nine aliases of …) counts in the millions although it has only a few
+    dozen ``*`` in its text.  The count is computed from the event stream in
+    one linear pass; nothing is expanded.
+    """
+    inner: dict[str, int] = {}  # anchor -> expanded aliases inside the anchored node
+    stack: list[list] = [[None, 0]]  # open collections: [anchor, aliases inside so far]
+    for ev in yaml.parse(text, Loader=_Base):
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([ev.anchor, 0])
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and len(stack) > 1:
+            anchor, n = stack.pop()
+            if anchor is not None:
+                inner[anchor] = n
+            stack[-1][1] += n
+        elif isinstance(ev, yaml.AliasEvent):
+            stack[-1][1] += 1 + inner.get(ev.anchor, 0)
+    return sum(x[1] for x in stack)
+
+
+def _short(v: Any, limit: int = 40) -> str:
+    s = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in str(v)[: limit + 1])
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 @dataclass
@@ -107,8 +144,13 @@ class Loaded:
 
 def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
     """(text, encoding_warning, error).  UTF-8 (with or without BOM) first, then GB18030."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: same first two bytes
+        try:
+            return raw.decode("utf-32"), "UTF-32", None
+        except UnicodeDecodeError:
+            return None, None, "UTF-32 解码失败"
     if b"\x00" in raw[:65536] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, None, "含有二进制内容（NUL 字节）"
+        return None, None, "含有 NUL 字节：二进制文件，或没有 BOM 的 UTF-16/UTF-32 文本"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "UTF-16", None
@@ -132,7 +174,7 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
         return out
     if "*" in text and "&" in text and _ALIAS_HINT.search(text):
         try:
-            count = sum(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Base))
+            count = count_aliases(text)
         except yaml.YAMLError:
             count = 0  # the real load below reports the syntax error with its position
         if count > limits.max_aliases:
@@ -149,14 +191,19 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
             reason += f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）"
         out.issues.append(make_issue("PE101", file=file, line=line, reason=reason))
         return out
-    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as e:
+    except RecursionError:
+        out.issues.append(make_issue("PE101", file=file, reason="嵌套层数过深（列表或映射嵌套了数百层）"))
+        return out
+    except (yaml.YAMLError, ValueError, OverflowError) as e:
         out.issues.append(make_issue("PE101", file=file, reason=type(e).__name__ + ": " + str(e)[:200]))
         return out
     finally:
         loader.dispose()
     out.lines = loader.lines
     for key, first, line in loader.duplicates:
-        out.issues.append(make_issue("PE105", file=file, line=line, key=key, first=first))
+        # the template names both lines; make_issue takes ``line`` for the location, so fill it here
+        msg = CODES["PE105"].template.format(key=_short(key), first=first, line=line)
+        out.issues.append(replace(make_issue("PE105", file=file, line=line), message=msg))
     if data is None:
         out.issues.append(make_issue("PE107", file=file))
         return out

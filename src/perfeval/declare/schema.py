@@ -13,7 +13,7 @@ from typing import Any
 from .structure import SPEC
 
 _DESCRIPTIONS = {
-    "perfeval": "格式版本，固定为 1", "profile": "评分规则：national-2020（默认）、sichuan、hubei 或规则文件路径",
+    "perfeval": "格式版本，固定为 1", "profile": "评分规则：national-2020（默认）、sichuan、hubei（规则文件只能用命令行 --profile 指定）",
     "project": "项目信息", "name": "名称", "code": "项目编码", "year": "年度", "department": "主管部门",
     "implementer": "实施单位（默认同主管部门）", "funds": "项目资金", "unit": "金额单位：万元（默认）或 元",
     "sources": "资金来源（其中行）", "initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Any
 
+from ..notation import MAX_ABS, comparator
 from .load import Loaded
 
 # type tags: str, int, num, text (str or number), target (str/number/mapping), map, list, any
@@ -102,11 +104,48 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_nonfinite(v: Any) -> bool:
-    if isinstance(v, float):
-        return not math.isfinite(v)
+    """NaN, ±Infinity, or a magnitude no form can hold (≥ 1e15, see ``notation.MAX_ABS``)."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return not (math.isfinite(v) and abs(v) < MAX_ABS)
     if isinstance(v, str):
-        return v.strip().lower() in ("nan", "inf", "-inf", "infinity", "-infinity", "+inf")
+        if v.strip().lower() in ("nan", "inf", "-inf", "infinity", "-infinity", "+inf"):
+            return True
+        try:
+            f = float(v.strip().replace(",", ""))
+        except ValueError:
+            return False
+        return not (math.isfinite(f) and abs(f) < MAX_ABS)
     return False
+
+
+YEAR_RANGE = (1949, 2200)
+# Names, codes, units and targets are table cells and file names: a spreadsheet cell holds at most
+# 32 767 characters and common CSV readers stop at 131 072.  Free-text fields (notes, narrative,
+# goal) are bounded only by the file size limit.
+MAX_SHORT_TEXT = 500
+_LONG_TEXT_KEYS = {"note", "definition"}
+_LONG_TEXT_SECTIONS = {"narrative", "goal"}
+# C0 controls except tab/newline/CR, DEL, C1 controls, and bidirectional overrides: in a name they are
+# never intended and they reach terminals (escape sequences) and published pages (text spoofing).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def show(v: Any, limit: int = 40) -> str:
+    """A short, printable rendering of a user value for a message (never expands a structure)."""
+    if isinstance(v, (dict, list)):
+        return _type_zh(v)
+    s = _CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", str(v))
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _control_char(v: Any) -> str | None:
+    if isinstance(v, str):
+        m = _CONTROL_CHARS.search(v)
+        if m:
+            return f"U+{ord(m.group()):04X}"
+    return None
 
 
 def _check_value(ld: Loaded, tag: Any, value: Any, path: tuple, out: list) -> None:
@@ -124,12 +163,25 @@ def _check_value(ld: Loaded, tag: Any, value: Any, path: tuple, out: list) -> No
             out.append(ld.issue("PE201", path, field=dotted, expected="列表", actual=_type_zh(value)))
             return
         for i, item in enumerate(value):
+            if item is None:  # an empty row ("- " or "- null") is not "not given": it has no fields at all
+                field = f"{dotted}[{i}]"
+                expected = "键值映射" if isinstance(tag[0], dict) else _TYPE_ZH.get(tag[0], str(tag[0]))
+                out.append(ld.issue("PE201", path + (i,), field=field, expected=expected, actual="空值"))
+                continue
             _check_value(ld, tag[0], item, path + (i,), out)
         return
     if tag == "any":
         return
-    if tag in ("num", "int") and _is_nonfinite(value):
-        out.append(ld.issue("PE207", path, field=dotted, value=value))
+    if tag in ("num", "int", "target") and _is_nonfinite(value) and (tag != "target" or not isinstance(value, str)):
+        out.append(ld.issue("PE207", path, field=dotted, value=show(value)))
+        return
+    bad = _control_char(value)
+    if bad:
+        out.append(ld.issue("PE201", path, field=dotted, expected="不含控制字符的文本", actual=f"含控制字符 {bad} 的文本"))
+        return
+    if (isinstance(value, str) and len(value) > MAX_SHORT_TEXT and path[-1] not in _LONG_TEXT_KEYS
+            and path[0] not in _LONG_TEXT_SECTIONS):
+        out.append(ld.issue("PE201", path, field=dotted, expected=f"不超过 {MAX_SHORT_TEXT} 字的文本", actual=f"{len(value)} 字的文本"))
         return
     ok = {
         "str": isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)),
@@ -143,8 +195,45 @@ def _check_value(ld: Loaded, tag: Any, value: Any, path: tuple, out: list) -> No
         unknown = set(value) - {"op", "value", "unit", "hi"}
         if "value" not in value or unknown:
             ok = False
+        else:
+            _check_target_map(ld, value, path, out)
+            return
     if not ok:
         out.append(ld.issue("PE201", path, field=dotted, expected=_TYPE_ZH[tag], actual=_type_zh(value)))
+    elif tag == "int" and path == ("project", "year") and not YEAR_RANGE[0] <= as_number(value) <= YEAR_RANGE[1]:
+        out.append(ld.issue("PE201", path, field=dotted, expected=f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份", actual=show(value)))
+
+
+def _check_target_map(ld: Loaded, value: dict, path: tuple, out: list) -> None:
+    """``{op, value, unit, hi}``: a known comparator, finite numbers, text unit, value ≤ hi."""
+    reasons = []
+    op = value.get("op")
+    if op is not None and (not isinstance(op, str) or comparator(op) is None):
+        reasons.append(f"op“{show(op)}”不是可识别的比较符（≥ > ≤ < = 或 不低于、不超过 等）")
+    lo, hi = as_number(value.get("value")), as_number(value.get("hi"))
+    if lo is None or _is_nonfinite(value.get("value")):
+        reasons.append(f"value“{show(value.get('value'))}”不是有效数字")
+    if value.get("hi") is not None and (hi is None or _is_nonfinite(value.get("hi"))):
+        reasons.append(f"hi“{show(value.get('hi'))}”不是有效数字")
+    if lo is not None and hi is not None and lo > hi:
+        reasons.append(f"下限 value {show(value.get('value'))} 大于上限 hi {show(value.get('hi'))}")
+    unit = value.get("unit")
+    if unit is not None and (not isinstance(unit, str) or _control_char(unit)):
+        reasons.append("unit 应为不含控制字符的文本")
+    if not reasons:
+        return
+    reason = "；".join(reasons)
+    if path[-1] != "target":  # an actual value written as a mapping
+        dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+        out.append(ld.issue("PE201", path, field=dotted, expected="数字、文本或 {op, value, unit} 映射", actual=f"无法解析的映射（{reason}）"))
+        return
+    indicator = None
+    if len(path) >= 2 and path[0] == "indicators" and isinstance(path[1], int):
+        inds = ld.data.get("indicators")
+        if isinstance(inds, list) and 0 <= path[1] < len(inds) and isinstance(inds[path[1]], dict):
+            indicator = show(inds[path[1]].get("name") or f"第 {path[1] + 1} 项")
+    written = "{" + ", ".join(f"{k}: {show(v, 20)}" for k, v in value.items()) + "}"
+    out.append(ld.issue("PE310", path, indicator=indicator, target=written, reason=reason))
 
 
 def _check_map(ld: Loaded, spec: dict, value: dict, path: tuple, out: list) -> None:
@@ -152,14 +241,15 @@ def _check_map(ld: Loaded, spec: dict, value: dict, path: tuple, out: list) -> N
         if value.get(key) is None:
             if required and not (key in ("level1", "level2", "name") and value.get("ref")):
                 dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,))
-                out.append(ld.issue("PE200", path, field=dotted.replace(".[", "[")))
+                line = ld.line_of(path) or ld.lines.get(id(value), (None,))[0]  # top level: the mapping's first line
+                out.append(ld.issue("PE200", path, field=dotted.replace(".[", "["), line=line))
             continue
         _check_value(ld, tag, value[key], path + (key,), out)
     for key in value:
         if key not in spec:
             close = difflib.get_close_matches(str(key), list(spec), n=1, cutoff=0.6)
             suggest = f"，是否应为“{close[0]}”？" if close else ""
-            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,)).replace(".[", "[")
+            field = ".".join(show(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,)).replace(".[", "[")
             out.append(ld.issue("PE202", path + (key,), field=field, suggest=suggest))
 
 
@@ -169,7 +259,7 @@ def check_structure(ld: Loaded) -> list:
     data = ld.data
     version = data.get("perfeval")
     if version is not None and version != 1:
-        out.append(ld.issue("PE203", ("perfeval",), version=version))
+        out.append(ld.issue("PE203", ("perfeval",), version=show(version)))
     _check_map(ld, SPEC, data, (), out)
     inds = data.get("indicators")
     if isinstance(inds, list) and not inds:
@@ -178,5 +268,5 @@ def check_structure(ld: Loaded) -> list:
     if isinstance(funds, dict) and isinstance(funds.get("sources"), list) and not funds["sources"]:
         out.append(ld.issue("PE206", ("funds", "sources")))
     if isinstance(funds, dict) and funds.get("unit") not in (None, "万元", "元"):
-        out.append(ld.issue("PE201", ("funds", "unit"), field="funds.unit", expected="“万元”或“元”", actual=str(funds.get("unit"))))
+        out.append(ld.issue("PE201", ("funds", "unit"), field="funds.unit", expected="“万元”或“元”", actual=show(funds.get("unit"))))
     return out

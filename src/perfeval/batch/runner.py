@@ -1,0 +1,413 @@
+"""A bulk run: inputs → worker pool → one evaluation → outputs.
+
+1. The inputs are expanded into units (:mod:`.inputs`) and cut into chunks of
+   250–500 submission files (a table is a chunk of its own).
+2. A process pool reads and checks the chunks (:mod:`.worker`); each chunk
+   comes back as column lists, which the parent turns into frames at once and
+   renumbers, so the parent holds compact frames, not Python objects per row.
+3. One :func:`perfeval.pipeline.evaluate_frames` call validates (one pandera
+   call per table), scores (one vectorised pass) and reviews the whole batch.
+4. The tables (:mod:`.report`), the re-check sample (:mod:`.recheck`) and the
+   optional forms (:mod:`.forms`) are written under temporary names and
+   published together (:class:`.writers.Staging`).
+
+SIGINT and SIGTERM end the run cleanly: the pool is terminated, temporary
+files are removed, previous outputs are left untouched, and
+:class:`Interrupted` carries the exit code (130 / 143).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import polars as pl
+
+from ..declare.load import DEFAULT_LIMITS, Limits
+from ..issues import Issue, make_issue
+from ..pipeline import evaluate_frames, results
+from ..profile import ProfileError, get_profile
+from . import forms as forms_mod
+from . import recheck
+from .inputs import Unit, UsageError, expand
+from .report import (
+    STATUS_SCORED, Batch, Table, build, department_table, grade_table, indicators_table, issues_table, ranking_table,
+    sort_key, summary_table, top_codes,
+)
+from .worker import Chunk, Entry, init_worker, process, relocate, run_task
+from .writers import Staging, Workbook, write_csv
+
+OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
+FORM_CHOICES = ("html", "xlsx", "none")
+
+
+class Interrupted(Exception):
+    """The run was stopped by a signal; ``code`` is the exit code (130 SIGINT, 143 SIGTERM)."""
+
+    def __init__(self, code: int, published: bool = False):
+        self.code = code
+        self.published = published  # the signal came while the finished outputs were being renamed into place
+        super().__init__("已中断" if code == 130 else "已终止")
+
+
+@dataclass
+class Options:
+    out: str
+    profile: str | None = None
+    jobs: int | None = None
+    forms: str = "none"
+    sample: int | None = None
+    seed: int | None = None
+    funds: tuple[str, ...] = ()
+    limits: Limits = DEFAULT_LIMITS
+
+
+class Progress:
+    """What a run reports while it works (the CLI draws it with rich; the default says nothing)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self, n: int) -> None: ...
+    def stage(self, text: str) -> None: ...
+    def finish(self) -> None: ...
+
+
+@dataclass
+class Result:
+    inputs: int  # units read (files and tables)
+    projects: int  # rows of the summary
+    scored: int
+    rejected: int
+    with_errors: int  # scored projects that still have error-level issues
+    grades: dict[str, int]
+    top: list[tuple[str, str, int, int]]
+    picks: int
+    seed: int
+    forms: int
+    outputs: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.rejected == 0 and self.with_errors == 0 else 1
+
+
+# ---------------------------------------------------------------------------
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_tasks(units: list[Unit], jobs: int) -> list[list[Unit]]:
+    """Chunks of 250–500 submission files (smaller for small runs, so that every worker gets work)."""
+    n = sum(u.kind == "yaml" for u in units)
+    size = max(1, min(math.ceil(n / jobs) if n else 1, max(250, min(500, math.ceil(n / (jobs * 16)) if n else 1))))
+    tasks: list[list[Unit]] = []
+    cur: list[Unit] = []
+    for u in units:
+        if u.kind == "table":
+            if cur:
+                tasks.append(cur)
+                cur = []
+            tasks.append([u])
+            continue
+        cur.append(u)
+        if len(cur) >= size:
+            tasks.append(cur)
+            cur = []
+    if cur:
+        tasks.append(cur)
+    return tasks
+
+
+def _context() -> Any:
+    # fork is cheap (no re-import in the workers) and safe here because workers run plain Python
+    # only (see worker.py); elsewhere use spawn.
+    if sys.platform.startswith("linux"):
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+@contextmanager
+def _signals() -> Iterator[None]:
+    """SIGTERM raises :class:`Interrupted` (SIGINT already raises KeyboardInterrupt) in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise Interrupted(143)
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+@contextmanager
+def _blocked() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while outputs are renamed into place (a few system calls)."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sigs = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _ordered(it: Any) -> Iterator[Any]:
+    """Results of ``pool.imap`` in order, waiting in short slices.
+
+    A signal may be delivered to one of the pool's helper threads; the main thread only runs
+    Python signal handlers (KeyboardInterrupt, our SIGTERM handler) when it wakes up, so it
+    must not block indefinitely.
+    """
+    while True:
+        try:
+            yield it.next(timeout=0.2)
+        except mp.TimeoutError:
+            continue
+        except StopIteration:
+            return
+
+
+def _shift(frame: pl.DataFrame, off: int) -> pl.DataFrame:
+    return frame.with_columns((pl.col("sub") + off).cast(pl.Int32)) if off else frame
+
+
+def check_options(opts: Options) -> None:
+    """Validate the options; raises :class:`UsageError`."""
+    if opts.forms not in FORM_CHOICES:
+        raise UsageError(f"--forms 应为 {'、'.join(FORM_CHOICES)} 之一")
+    if opts.forms != "none":
+        why = forms_mod.available()
+        if why:
+            raise UsageError(why)
+    if opts.profile is not None:
+        try:
+            get_profile(opts.profile)
+        except ProfileError as e:
+            raise UsageError(f"PE204 {e}") from None
+    if opts.jobs is not None and opts.jobs < 1:
+        raise UsageError("--jobs 至少为 1")
+    if opts.sample is not None and opts.sample < 0:
+        raise UsageError("--sample 不能为负数")
+    out = Path(opts.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {opts.out} 已存在且不是目录")
+
+
+def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> Result:
+    """Run a bulk review; raises :class:`UsageError` or :class:`Interrupted`."""
+    progress = progress or Progress()
+    check_options(opts)
+    units = expand(inputs, opts.funds)
+    if not units:
+        raise UsageError("没有可处理的输入文件")
+    out = Path(opts.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"无法创建输出目录 {opts.out}：{e.strerror or e}") from None
+    jobs = opts.jobs or default_jobs()
+    staging = Staging(out)
+    pool = None
+    timings: dict[str, float] = {}
+    try:
+        with _signals():
+            try:
+                tasks = plan_tasks(units, jobs)
+                if jobs > 1 and len(tasks) > 1:
+                    pool = _context().Pool(min(jobs, len(tasks)), initializer=init_worker)
+                t0 = time.perf_counter()
+                progress.start(len(units))
+                entries, frames, pre = _parse(tasks, opts, pool, progress)
+                timings["parse"] = time.perf_counter() - t0
+                progress.stage("评分与复核")
+                t0 = time.perf_counter()
+                files = [e.key for e in entries]
+                status = [e.status for e in entries]
+                ev = evaluate_frames(files, status, frames, [], scoring=True)
+                issues = pre + _locate(ev.issues, entries)
+                timings["evaluate"] = time.perf_counter() - t0
+                n_forms = 0
+                if opts.forms != "none":
+                    progress.stage("生成自评表")
+                    t0 = time.perf_counter()
+                    n_forms, failures = _forms(ev, entries, issues, opts.forms, staging, pool)
+                    issues += failures
+                    timings["forms"] = time.perf_counter() - t0
+                if pool is not None:
+                    pool.close()
+                    pool.join()
+                    pool = None
+                scored = ev.scored
+                del ev, frames, pre  # what is needed lives on in ``issues`` and ``scored``
+                progress.stage("写出汇总")
+                t0 = time.perf_counter()
+                issues.sort(key=sort_key)
+                batch = build(entries, scored, issues)
+                seed = opts.seed if opts.seed is not None else secrets.randbits(32)
+                n_pick = opts.sample if opts.sample is not None else recheck.default_size(batch.n)
+                picks = _recheck(batch, n_pick, seed)
+                _write(batch, picks, seed, staging)
+                timings["write"] = time.perf_counter() - t0
+                try:
+                    with _blocked():
+                        outputs = staging.commit()
+                except KeyboardInterrupt:
+                    raise Interrupted(130, published=True) from None
+                except Interrupted as e:
+                    e.published = True
+                    raise
+                progress.finish()
+            except KeyboardInterrupt:
+                raise Interrupted(130) from None
+    finally:
+        progress.finish()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        staging.discard()
+    s = batch.summary
+    scored_mask = s["状态"] == STATUS_SCORED
+    grades = {g: int(((s["等级"] == g) & scored_mask).sum()) for g in batch.grade_names}
+    return Result(
+        inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()), rejected=int((~scored_mask).sum()),
+        with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
+        picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings,
+    )
+
+
+def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress) -> tuple[list[Entry], tuple, list]:
+    args = [(t, opts.profile, opts.limits) for t in tasks]
+    chunks = _ordered(pool.imap(run_task, args, chunksize=1)) if pool is not None else (process(*a) for a in args)
+    entries: list[Entry] = []
+    pre: list[tuple[int, Issue]] = []
+    parts: tuple[list, list, list] = ([], [], [])
+    for chunk in chunks:
+        chunk: Chunk
+        off = len(entries)
+        for acc, frame in zip(parts, chunk.cols.frames()):
+            if frame.height:
+                acc.append(_shift(frame, off))
+        entries.extend(chunk.entries)
+        pre.extend((s + off, i) for s, i in chunk.issues)
+        progress.advance(chunk.units)
+    from ..declare.rows import Columns
+
+    empty = Columns().frames()
+    frames = tuple(pl.concat(acc, how="vertical", rechunk=True) if acc else e for acc, e in zip(parts, empty))
+    return entries, frames, pre
+
+
+def _locate(issues: list[Issue], entries: list[Entry]) -> list[tuple[int, Issue]]:
+    """Issues from validation and review (named by submission key) → (submission number, issue on its file/row)."""
+    where = {e.key: k for k, e in enumerate(entries)}
+    out = []
+    for i in issues:
+        sub = where.get(i.file or "", 0)  # dtype problems carry no file; they cannot occur for frames built by declare.rows
+        out.append((sub, relocate(i, entries[sub]) if entries else i))
+    return out
+
+
+def _forms(ev: Any, entries: list[Entry], issues: list[tuple[int, Issue]], fmt: str, staging: Staging, pool: Any) -> tuple[int, list[tuple[int, Issue]]]:
+    directory = staging.directory("forms")
+    recs = results(ev)
+    subs = [k for k, r in enumerate(recs) if r.get("status") == STATUS_SCORED]
+    own: dict[int, list[tuple[int, Issue]]] = {}
+    for item in issues:
+        own.setdefault(item[0], []).append(item)
+    scored = []
+    for k in subs:
+        r = recs[k]
+        r["file"] = entries[k].file  # the source as the user knows it, and issues on their own file and row
+        r["issues"] = [i.to_dict() for _, i in sorted(own.get(k, []), key=sort_key)]
+        scored.append(r)
+    planned = forms_mod.plan(scored, directory, fmt)
+    items = [(str(p), r) for p, r in planned]
+    size = 200
+    chunks = [(items[i:i + size], fmt) for i in range(0, len(items), size)]
+    done = _ordered(pool.imap(forms_mod.render_chunk, chunks, chunksize=1)) if pool is not None else map(forms_mod.render_chunk, chunks)
+    failures = []
+    written = 0
+    for c, res in enumerate(done):
+        for k, err in res:
+            sub = subs[c * size + k]
+            if err is None:
+                written += 1
+            else:
+                failures.append((sub, make_issue("PE502", file=entries[sub].file, line=entries[sub].line, reason=f"生成自评表失败（{err}）")))
+    return written, failures
+
+
+def _recheck(b: Batch, n: int, seed: int) -> list[recheck.Pick]:
+    s = b.summary
+    eligible = [int(x) for x in s.filter(pl.col("状态") == STATUS_SCORED)["sub"].to_list()]
+    above = {int(x) for x in s.filter(pl.col("自评−复核差") > 0.005)["sub"].to_list()}
+    by_sub: dict[int, list[Issue]] = {}
+    for sub, i in b.issues:
+        by_sub.setdefault(sub, []).append(i)
+    profiles = recheck.risk_profile(by_sub, above)
+    return recheck.draw(eligible, profiles, n, seed)
+
+
+RECHECK_SPEC = [("抽取顺序", "int", 8), ("源文件", "text", 36), ("行号", "int", 7), ("项目名称", "text", 30), ("项目编码", "text", 16),
+                ("主管部门", "text", 22), ("总分", "score", 9), ("等级", "text", 6), ("自评总分", "score", 10),
+                ("自评−复核差", "score", 12), ("风险分", "score", 8), ("抽取原因", "text", 60), ("随机种子", "text", 12)]
+
+
+def recheck_table(b: Batch, picks: list[recheck.Pick], seed: int) -> Table:
+    s = b.summary
+    cols: list[list[Any]] = [[] for _ in RECHECK_SPEC]
+    for p in picks:
+        row = s.row(p.sub, named=True)
+        vals = [p.order, row["源文件"], row["_line"], row["项目名称"], row["项目编码"], row["主管部门"], row["总分"], row["等级"],
+                row["自评总分"], row["自评−复核差"], p.risk, p.reason, str(seed)]
+        for c, v in zip(cols, vals):
+            c.append(v)
+    return Table("复核抽样", [h for h, _, _ in RECHECK_SPEC], [k for _, k, _ in RECHECK_SPEC], cols, [w for _, _, w in RECHECK_SPEC])
+
+
+def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging) -> None:
+    summary = summary_table(b)
+    issues = issues_table(b)
+    rc = recheck_table(b, picks, seed)
+    write_csv(staging.path("summary.csv"), summary)
+    write_csv(staging.path("issues.csv"), issues)
+    write_csv(staging.path("recheck.csv"), rc)
+    wb = Workbook(staging.path("summary.xlsx"))
+    try:
+        wb.sheet(summary, "summary.csv")
+        wb.sheet(department_table(b))
+        wb.sheet(ranking_table(b))
+        grades = grade_table(b)
+        wb.grade_chart(wb.sheet(grades), grades)
+        wb.sheet(indicators_table(b))
+        wb.sheet(rc)
+        wb.sheet(issues, "issues.csv")
+    except BaseException:
+        try:
+            wb.close()  # release xlsxwriter's temporary files; the staged workbook is discarded
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            pass
+        raise
+    wb.close()
+
+
+__all__ = ["Options", "Progress", "Result", "Interrupted", "UsageError", "run", "plan_tasks", "default_jobs", "OUTPUTS"]

@@ -1,0 +1,141 @@
+"""The part of a bulk run that happens in worker processes: read → check → columns.
+
+A worker takes a chunk of units (a few hundred submission files, or one table)
+and returns one :class:`Chunk`: the chunk's rows as plain column lists
+(:class:`~perfeval.declare.rows.Columns`), one :class:`Entry` per submission
+and the issues found so far — never one dict per submission.  Submissions are
+numbered from 0 inside the chunk; the parent renumbers them.
+
+Nothing here uses polars: worker processes are forked from a parent that may
+have run polars already, and polars' thread pool does not survive a fork (a
+child that touches it can deadlock).  Plain Python is fork-safe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..declare.load import DEFAULT_LIMITS, Limits, Loaded, load_path
+from ..declare.rows import Columns
+from ..declare.tables import FUNDS_LINE, read_table
+from ..issues import Issue, make_issue
+from ..pipeline import prepare_one
+from .inputs import Unit
+
+INFO_KEYS = ("name", "code", "department", "implementer", "year")
+
+
+@dataclass
+class Entry:
+    """One submission (one row of the summary), whatever became of it."""
+
+    key: str  # unique name of the submission in this run (``Evaluation.files``); table projects: "file\0n"
+    file: str  # source file as shown to the user
+    status: str  # "scored" | "rejected"
+    line: int | None = None  # first row of a table project
+    funds_file: str | None = None  # funds table of a table project
+    info: dict[str, Any] = field(default_factory=dict)  # project fields as read (for rejected rows)
+
+
+@dataclass
+class Chunk:
+    cols: Columns
+    entries: list[Entry]
+    issues: list[tuple[int, Issue]]  # (submission number within the chunk, issue)
+    units: int  # units processed (for progress)
+
+
+def relocate(issue: Issue, entry: Entry) -> Issue:
+    """Put an issue on the right file and row: the display name, and the funds table for funds rows."""
+    file, line = entry.file, issue.line
+    if line is not None and line >= FUNDS_LINE:
+        file, line = entry.funds_file or entry.file, line - FUNDS_LINE
+    if file == issue.file and line == issue.line:
+        return issue
+    return dataclasses.replace(issue, file=file, line=line)
+
+
+def _info(ld: Loaded) -> dict[str, Any]:
+    d = ld.data
+    p = d.get("project") if isinstance(d, dict) else None
+    if not isinstance(p, dict):
+        return {}
+    out = {}
+    for k in INFO_KEYS:
+        v = p.get(k)
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            out[k] = str(v)[:200]
+    return out
+
+
+def _one(ld: Loaded, key: str, cols: Columns, profile: str | None, entries: list[Entry], issues: list, **kw: Any) -> None:
+    sub = len(entries)
+    try:
+        ok = prepare_one(ld, sub, cols, profile)
+    except Exception as e:  # noqa: BLE001 - a bug must cost one submission, never the batch
+        ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
+        ok = False
+    entry = Entry(key, kw.pop("file", ld.file), "scored" if ok else "rejected", info={} if ok else _info(ld), **kw)
+    entries.append(entry)
+    found = ld.issues
+    if any(i.code == "PE503" for i in found):  # "no funds rows" already says what "funds.sources is empty" would
+        found = [i for i in found if i.code != "PE206"]
+    issues.extend((sub, relocate(i, entry)) for i in found)
+
+
+def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Chunk:
+    """Read and check a chunk of units (runs in a worker, or in-process for small runs)."""
+    cols = Columns()
+    entries: list[Entry] = []
+    issues: list[tuple[int, Issue]] = []
+    # documents are acyclic: reference counting frees them, the cyclic collector only costs time
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for u in units:
+            try:
+                if u.kind == "table":
+                    _table(u, cols, profile, entries, issues)
+                else:
+                    _one(load_path(u.path, limits, display=u.display), u.display, cols, profile, entries, issues)
+            except Exception as e:  # noqa: BLE001 - see _one
+                entries.append(Entry(u.display, u.display, "rejected"))
+                issues.append((len(entries) - 1, make_issue("PE502", file=u.display, reason=f"{type(e).__name__}: {e}")))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return Chunk(cols, entries, issues, len(units))
+
+
+def _table(u: Unit, cols: Columns, profile: str | None, entries: list[Entry], issues: list) -> None:
+    tr = read_table(u.path, u.display, u.funds, u.funds_display)
+    if not tr.submissions:
+        entries.append(Entry(u.display, u.display, "rejected"))
+        issues.extend((len(entries) - 1, i) for i in tr.issues)
+        return
+    first = len(entries)
+    for j, ts in enumerate(tr.submissions):
+        key = f"{u.display}\x00{j + 1}"
+        if ts.orphan:  # funds rows without indicators: nothing to check or score (PE506 says why)
+            entry = Entry(key, u.display, "rejected", ts.line, ts.funds_file, _info(ts.loaded))
+            entries.append(entry)
+            issues.extend((len(entries) - 1, relocate(i, entry)) for i in ts.loaded.issues)
+            continue
+        _one(ts.loaded, key, cols, profile, entries, issues, file=u.display, line=ts.line, funds_file=ts.funds_file)
+    # issues about the table as a whole (unknown columns) are listed once, with its first project
+    issues.extend((first, i) for i in tr.issues)
+
+
+def init_worker() -> None:
+    """Pool initializer: Ctrl-C is the parent's business; SIGTERM (pool.terminate) just ends the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def run_task(args: tuple[list[Unit], str | None, Limits]) -> Chunk:
+    units, profile, limits = args
+    return process(units, profile, limits)
