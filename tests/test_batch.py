@@ -367,3 +367,17 @@ def test_signal_stops_cleanly(tmp_path, sig, code):
     assert list(out.iterdir()) == []  # no outputs and no temporary files
     time.sleep(0.2)
     assert _alive(marker) == []  # the worker pool is gone too
+
+
+def test_forms_without_the_renderer_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "perfeval.render", None)  # as if the rendering package were not installed
+    with pytest.raises(UsageError, match="表单渲染尚未安装"):
+        run([str(EXAMPLES / "seed-corrected.yaml")], Options(out=str(tmp_path), forms="html"))
+    r = CliRunner().invoke(main, ["batch", str(EXAMPLES / "seed-corrected.yaml"), "--out", str(tmp_path), "--forms", "xlsx"])
+    assert r.exit_code == 2 and "表单渲染尚未安装" in r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_bar_can_be_forced_on(tmp_path):
+    r = CliRunner().invoke(main, ["batch", str(EXAMPLES), "--out", str(tmp_path), "--progress", "--jobs", "1", "--seed", "1"])
+    assert r.exit_code == 1 and "批量复核完成" in r.output

@@ -218,3 +218,10 @@ def test_tables_and_yaml_files_in_one_batch_are_each_counted_once(tmp_path):
     rows, _, res = batch(tmp_path, t, EXAMPLES / "seed-corrected.yaml", t, tmp_path / "t.funds.csv")
     assert len(rows) == 3 == res.projects and res.inputs == 2
     assert [r["源文件"] for r in rows] == [str(t), str(t), str(EXAMPLES / "seed-corrected.yaml")]
+
+
+def test_rows_without_code_join_the_coded_project_of_the_same_name(tmp_path):
+    body = [SECOND[0], SECOND[1].replace("P002,", ",", 1), SECOND[2].replace("P002,", ",", 1)]
+    t = write_table(tmp_path, "t.csv", body, funds="项目编码,资金来源,全年预算数,全年执行数\nP002,本级财政资金,10,9\n")
+    rows, _, _ = batch(tmp_path, t)
+    assert len(rows) == 1 and rows[0]["项目编码"] == "P002" and rows[0]["状态"] == "scored"

@@ -419,9 +419,16 @@ class TableResult:
 
 
 def _group(records: list[Record]) -> dict[tuple, list[Record]]:
+    """Rows by project: by code; a row with a name but no code joins the coded project of that name."""
     groups: dict[tuple, list[Record]] = {}
+    coded: dict[str, tuple] = {}
     for rec in records:
         k = _key(rec.values) or ("row", str(rec.line))
+        name = rec.values.get("project")
+        if k[0] == "code" and name is not None:
+            coded.setdefault(str(name), k)
+        elif k[0] == "name":
+            k = coded.get(k[1], k)
         groups.setdefault(k, []).append(rec)
     return groups
 
