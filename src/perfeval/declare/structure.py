@@ -148,60 +148,71 @@ def _control_char(v: Any) -> str | None:
     return None
 
 
+def _dotted(path: tuple) -> str:
+    """``("indicators", 2, "weight")`` → ``indicators[2].weight`` (built only when an issue is reported)."""
+    return ".".join(show(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _is_plain_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+# one predicate per type tag; only the tag's own predicate runs (this check is on the bulk path)
+_TYPE_OK = {
+    "str": lambda v: isinstance(v, str) or _is_plain_number(v),
+    "int": _is_int,
+    "num": lambda v: as_number(v) is not None,
+    "text": lambda v: isinstance(v, str) or _is_plain_number(v),
+    "target": lambda v: isinstance(v, (str, dict)) or (_is_plain_number(v) and math.isfinite(v)),
+}
+_NUMERIC_TAGS = frozenset(("num", "int", "target"))
+
+
 def _check_value(ld: Loaded, tag: Any, value: Any, path: tuple, out: list) -> None:
-    dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
     if value is None:
         return  # null is "not given"; required-ness is checked by the caller
     if isinstance(tag, dict):
         if not isinstance(value, dict):
-            out.append(ld.issue("PE201", path, field=dotted, expected="键值映射", actual=_type_zh(value)))
+            out.append(ld.issue("PE201", path, field=_dotted(path), expected="键值映射", actual=_type_zh(value)))
             return
         _check_map(ld, tag, value, path, out)
         return
     if isinstance(tag, list):
         if not isinstance(value, list):
-            out.append(ld.issue("PE201", path, field=dotted, expected="列表", actual=_type_zh(value)))
+            out.append(ld.issue("PE201", path, field=_dotted(path), expected="列表", actual=_type_zh(value)))
             return
         for i, item in enumerate(value):
             if item is None:  # an empty row ("- " or "- null") is not "not given": it has no fields at all
-                field = f"{dotted}[{i}]"
                 expected = "键值映射" if isinstance(tag[0], dict) else _TYPE_ZH.get(tag[0], str(tag[0]))
-                out.append(ld.issue("PE201", path + (i,), field=field, expected=expected, actual="空值"))
+                out.append(ld.issue("PE201", path + (i,), field=_dotted(path + (i,)), expected=expected, actual="空值"))
                 continue
             _check_value(ld, tag[0], item, path + (i,), out)
         return
     if tag == "any":
         return
-    if tag in ("num", "int", "target") and _is_nonfinite(value) and (tag != "target" or not isinstance(value, str)):
-        out.append(ld.issue("PE207", path, field=dotted, value=show(value)))
+    is_str = isinstance(value, str)
+    if tag in _NUMERIC_TAGS and not (tag == "target" and is_str) and _is_nonfinite(value):
+        out.append(ld.issue("PE207", path, field=_dotted(path), value=show(value)))
         return
-    bad = _control_char(value)
-    if bad:
-        out.append(ld.issue("PE201", path, field=dotted, expected="不含控制字符的文本", actual=f"含控制字符 {bad} 的文本"))
-        return
-    if (isinstance(value, str) and len(value) > MAX_SHORT_TEXT and path[-1] not in _LONG_TEXT_KEYS
-            and path[0] not in _LONG_TEXT_SECTIONS):
-        out.append(ld.issue("PE201", path, field=dotted, expected=f"不超过 {MAX_SHORT_TEXT} 字的文本", actual=f"{len(value)} 字的文本"))
-        return
-    ok = {
-        "str": isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)),
-        "int": _is_int(value),
-        "num": as_number(value) is not None,
-        "text": isinstance(value, (str, int, float)) and not isinstance(value, bool),
-        "target": isinstance(value, (str, int, float, dict)) and not isinstance(value, bool)
-        and not (isinstance(value, float) and not math.isfinite(value)),
-    }[tag]
+    if is_str:
+        bad = _control_char(value)
+        if bad:
+            out.append(ld.issue("PE201", path, field=_dotted(path), expected="不含控制字符的文本", actual=f"含控制字符 {bad} 的文本"))
+            return
+        if len(value) > MAX_SHORT_TEXT and path[-1] not in _LONG_TEXT_KEYS and path[0] not in _LONG_TEXT_SECTIONS:
+            out.append(ld.issue("PE201", path, field=_dotted(path), expected=f"不超过 {MAX_SHORT_TEXT} 字的文本", actual=f"{len(value)} 字的文本"))
+            return
     if tag == "target" and isinstance(value, dict):
-        unknown = set(value) - {"op", "value", "unit", "hi"}
-        if "value" not in value or unknown:
-            ok = False
-        else:
+        if "value" in value and not (set(value) - {"op", "value", "unit", "hi"}):
             _check_target_map(ld, value, path, out)
             return
+        ok = False
+    else:
+        ok = _TYPE_OK[tag](value)
     if not ok:
-        out.append(ld.issue("PE201", path, field=dotted, expected=_TYPE_ZH[tag], actual=_type_zh(value)))
+        out.append(ld.issue("PE201", path, field=_dotted(path), expected=_TYPE_ZH[tag], actual=_type_zh(value)))
     elif tag == "int" and path == ("project", "year") and not YEAR_RANGE[0] <= as_number(value) <= YEAR_RANGE[1]:
-        out.append(ld.issue("PE201", path, field=dotted, expected=f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份", actual=show(value)))
+        out.append(ld.issue("PE201", path, field=_dotted(path), expected=f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份", actual=show(value)))
 
 
 def _check_target_map(ld: Loaded, value: dict, path: tuple, out: list) -> None:
@@ -224,8 +235,7 @@ def _check_target_map(ld: Loaded, value: dict, path: tuple, out: list) -> None:
         return
     reason = "；".join(reasons)
     if path[-1] != "target":  # an actual value written as a mapping
-        dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
-        out.append(ld.issue("PE201", path, field=dotted, expected="数字、文本或 {op, value, unit} 映射", actual=f"无法解析的映射（{reason}）"))
+        out.append(ld.issue("PE201", path, field=_dotted(path), expected="数字、文本或 {op, value, unit} 映射", actual=f"无法解析的映射（{reason}）"))
         return
     indicator = None
     if len(path) >= 2 and path[0] == "indicators" and isinstance(path[1], int):
@@ -240,17 +250,15 @@ def _check_map(ld: Loaded, spec: dict, value: dict, path: tuple, out: list) -> N
     for key, (tag, required) in spec.items():
         if value.get(key) is None:
             if required and not (key in ("level1", "level2", "name") and value.get("ref")):
-                dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,))
                 line = ld.line_of(path) or ld.lines.get(id(value), (None,))[0]  # top level: the mapping's first line
-                out.append(ld.issue("PE200", path, field=dotted.replace(".[", "["), line=line))
+                out.append(ld.issue("PE200", path, field=_dotted(path + (key,)), line=line))
             continue
         _check_value(ld, tag, value[key], path + (key,), out)
     for key in value:
         if key not in spec:
             close = difflib.get_close_matches(str(key), list(spec), n=1, cutoff=0.6)
             suggest = f"，是否应为“{close[0]}”？" if close else ""
-            field = ".".join(show(p) if not isinstance(p, int) else f"[{p}]" for p in path + (key,)).replace(".[", "[")
-            out.append(ld.issue("PE202", path + (key,), field=field, suggest=suggest))
+            out.append(ld.issue("PE202", path + (key,), field=_dotted(path + (key,)), suggest=suggest))
 
 
 def check_structure(ld: Loaded) -> list:
