@@ -1,8 +1,9 @@
-"""``perfeval lint`` (绩效目标审核): one fixture per problem in examples/lint/, plus the seed's own form."""
+"""``perfeval lint`` (绩效目标审核): one fixture per problem in tests/fixtures/lint/, plus the seed's own form."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from perfeval.library import load_library
 from perfeval.lint import CHECKS, LintConfig, lint, lint_config, restates_funds, vague_word, verifiable
 from perfeval.profile import ProfileError
 
-LINT = EXAMPLES / "lint"
+LINT = Path(__file__).parent / "fixtures" / "lint"
 
 # fixture -> the exact findings (code, line) lint must report, and nothing else
 EXPECTED = {
