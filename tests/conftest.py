@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import difflib
+import os
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,32 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+SNAP = ROOT / "tests" / "snapshots"
+UPDATE = os.environ.get("PERFEVAL_UPDATE_SNAPSHOTS") == "1"
+
+
+@lru_cache(maxsize=None)
+def _results(path: str) -> tuple:
+    from perfeval.pipeline import evaluate, results
+
+    return tuple(results(evaluate([path])))
+
+
+def result_of(path) -> dict:
+    """The result record of one file (a deep copy: tests may not share mutations)."""
+    return copy.deepcopy(_results(str(path))[0])
+
+
+def check_snapshot(name: str, text: str) -> None:
+    """Compare rendered text with tests/snapshots/NAME; PERFEVAL_UPDATE_SNAPSHOTS=1 rewrites it."""
+    path = SNAP / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.exists(), f"缺少快照 {path}；确认输出无误后用 PERFEVAL_UPDATE_SNAPSHOTS=1 运行测试生成"
+    expected = path.read_text("utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "snapshot", "rendered", n=2))
+        pytest.fail(f"{name} 与快照不一致（有意修改时用 PERFEVAL_UPDATE_SNAPSHOTS=1 更新）：\n{diff[:4000]}")
 
 
 def make_submission(indicators, profile="national-2020", budget=100.0, executed=100.0, **extra):

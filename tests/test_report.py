@@ -6,32 +6,26 @@ Snapshots: see tests/test_render_forms.py (PERFEVAL_UPDATE_SNAPSHOTS=1 rewrites 
 from __future__ import annotations
 
 import copy
-import difflib
 import html
 import io
-import os
 import re
-from functools import lru_cache
 
 import docx
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, make_submission
+from conftest import EXAMPLES, SNAP, check_snapshot, make_submission, result_of
 from perfeval.cli import main
 from perfeval.notation import parse, unit_factor
 from perfeval.numbers import fmt, pct
-from perfeval.pipeline import evaluate, results
 from perfeval.render import render_reports
 from perfeval.render.context import UNFILLED
 
-SNAP = ROOT / "tests" / "snapshots"
 SNAPSHOT_INPUTS = {
     "seed-corrected": EXAMPLES / "seed-corrected.yaml",
     "seed-as-published": EXAMPLES / "seed-as-published.yaml",
     "sichuan-roads": SNAP / "inputs" / "sichuan-roads.yaml",
 }
-UPDATE = os.environ.get("PERFEVAL_UPDATE_SNAPSHOTS") == "1"
 SEED = str(EXAMPLES / "seed-corrected.yaml")
 SEED_RAW = str(EXAMPLES / "seed-as-published.yaml")
 SICHUAN = str(SNAPSHOT_INPUTS["sichuan-roads"])
@@ -39,24 +33,6 @@ SICHUAN = str(SNAPSHOT_INPUTS["sichuan-roads"])
 TRACE_INPUTS = sorted({str(p) for p in EXAMPLES.glob("*.yaml")} | {SICHUAN})
 
 
-@lru_cache(maxsize=None)
-def _results(path: str) -> tuple:
-    return tuple(results(evaluate([path])))
-
-
-def result_of(path) -> dict:
-    return copy.deepcopy(_results(str(path))[0])
-
-
-def check_snapshot(name: str, text: str) -> None:
-    path = SNAP / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert path.exists(), f"缺少快照 {path}；确认输出无误后用 PERFEVAL_UPDATE_SNAPSHOTS=1 运行测试生成"
-    expected = path.read_text("utf-8")
-    if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "snapshot", "rendered", n=2))
-        pytest.fail(f"{name} 与快照不一致（有意修改时用 PERFEVAL_UPDATE_SNAPSHOTS=1 更新）：\n{diff[:4000]}")
 
 
 def docx_text(data: bytes) -> tuple[list[tuple[str, str]], list[list[list[str]]]]:

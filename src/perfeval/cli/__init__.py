@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 
 from .app import main  # noqa: F401  (the group every command registers on)
 from . import core  # noqa: F401,E402  validate / score / profiles
