@@ -225,3 +225,26 @@ def test_rows_without_code_join_the_coded_project_of_the_same_name(tmp_path):
     t = write_table(tmp_path, "t.csv", body, funds="项目编码,资金来源,全年预算数,全年执行数\nP002,本级财政资金,10,9\n")
     rows, _, _ = batch(tmp_path, t)
     assert len(rows) == 1 and rows[0]["项目编码"] == "P002" and rows[0]["状态"] == "scored"
+
+
+def test_bundled_example_table_scores_both_projects(tmp_path):
+    """examples/tables: a 预算管理一体化-style export with merged-cell blanks and a sibling funds table."""
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLES
+    from perfeval.cli import main
+
+    res = CliRunner().invoke(main, ["batch", str(EXAMPLES / "tables" / "2024自评导出.csv"), "--out", str(tmp_path), "--seed", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    import csv
+
+    with open(tmp_path / "summary.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["项目名称"], r["总分"], r["等级"], r["自评−复核差"]) for r in rows] == [
+        ("困难职工帮扶资金", "100.00", "优", "0.00"),
+        ("职工技能培训补助", "90.84", "优", "7.16"),
+    ]
+    with open(tmp_path / "issues.csv", encoding="utf-8-sig", newline="") as fh:
+        issues = list(csv.DictReader(fh))
+    inflated = [i for i in issues if i["代码"] == "PE406" and i["指标"] == "培训职工人次"]
+    assert inflated and inflated[0]["行号"] == "7" and inflated[0]["文件"].endswith("2024自评导出.csv")
