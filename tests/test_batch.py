@@ -306,7 +306,6 @@ def test_cli_exit_one_when_something_is_rejected(corpus, tmp_path):
     assert r.exit_code == 1 and "已拒绝 3" in r.output
 
 
-@pytest.mark.skipif(importlib.util.find_spec("perfeval.render") is None, reason="perfeval.render is not installed")
 def test_forms_one_per_scored_project(tmp_path):
     out = tmp_path / "out"
     res = run([str(EXAMPLES / "seed-corrected.yaml"), str(EXAMPLES / "national-clinic-equipment.yaml"), str(tmp_path / "missing.yaml")],
