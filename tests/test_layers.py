@@ -1,4 +1,4 @@
-"""Imports go one way: base → declare → validate → scoring → review → pipeline → render/batch → cli."""
+"""Imports go one way: base → declare → readers, validate → scoring → review → pipeline → render/batch → cli."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "perfeval"
 RANK = {
     "issues": 0, "notation": 0, "numbers": 0, "dates": 0, "profile": 0, "safety": 0,
     "declare": 1, "library": 1,
-    "validate": 2,
+    "validate": 2, "readers": 2,
     "scoring": 3,
     "review": 4,
     "pipeline": 5, "lint": 5,

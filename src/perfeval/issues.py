@@ -121,6 +121,36 @@ _c("PE703", ERROR, "文件未能出表", "该文件未能评分，未生成{kind
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where something is in an input: file, sheet/table, line or row, column (all but ``file`` optional).
+
+    ``str()`` gives ``a.yaml:12``, ``自评表.xlsx:Sheet1!F14``, ``t.csv:7`` or ``x.xlsx:资金!9``.
+    """
+
+    file: str | None
+    sheet: str | None = None
+    row: int | None = None  # line of a text file, row of a table (as Excel numbers it)
+    column: str | None = None  # column letter(s) of a sheet, or a column title
+
+    def __str__(self) -> str:
+        out = self.file or "<输入>"
+        if self.sheet is None and self.row is None and self.column is None:
+            return out
+        cell = ""
+        if self.sheet is not None:
+            cell += f"{self.sheet}!"
+        if self.column is not None:
+            cell += self.column
+        if self.row is not None:
+            cell += str(self.row)
+        return f"{out}:{cell}"
+
+    @property
+    def line(self) -> int | None:  # the name issue records use
+        return self.row
+
+
+@dataclass(frozen=True)
 class Issue:
     """One problem found in one submission.
 
@@ -136,6 +166,12 @@ class Issue:
     line: int | None = None
     indicator: str | None = None
     path: tuple = field(default=(), compare=False)
+    sheet: str | None = None  # sheet or table inside ``file`` (workbooks, forms)
+    column: str | None = None  # column of a sheet (``F``) when the issue is about one cell
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.sheet, self.line, self.column)
 
     @property
     def hint(self) -> str:
@@ -150,12 +186,12 @@ class Issue:
             "line": self.line,
             "indicator": self.indicator,
             "hint": self.hint,
+            **({"sheet": self.sheet} if self.sheet is not None else {}),
+            **({"column": self.column} if self.column is not None else {}),
         }
 
     def format(self) -> str:
-        loc = self.file or "<输入>"
-        if self.line:
-            loc += f":{self.line}"
+        loc = str(self.location) if self.line or self.sheet or self.column else (self.file or "<输入>")
         tail = f"（{self.hint}）" if self.hint else ""
         return f"{loc}: {SEVERITY_ZH.get(self.severity, self.severity)} {self.code} {self.message}{tail}"
 
@@ -168,6 +204,8 @@ def make_issue(
     indicator: str | None = None,
     path: tuple = (),
     severity: str | None = None,
+    sheet: str | None = None,
+    column: str | None = None,
     **params: Any,
 ) -> Issue:
     spec = CODES[code]
@@ -185,6 +223,8 @@ def make_issue(
         line=line,
         indicator=indicator,
         path=tuple(path),
+        sheet=sheet,
+        column=column,
     )
 
 

@@ -33,13 +33,13 @@ from typing import Callable, Iterable
 
 import yaml
 
-from .declare.load import DEFAULT_LIMITS, Limits, Loaded, load_path
+from .declare.load import DEFAULT_LIMITS, Limits, Loaded
 from .declare.rows import Columns
 from .issues import ERROR, Issue, make_issue, sort_issues
 from .library import COST_LEVEL2, LibIndicator, load_library
 from .notation import NA, NUMERIC_OPS, QUAL, unit_factor
 from .numbers import fmt, pct
-from .pipeline import prepare_one
+from .pipeline import documents, prepare_one
 from .profile import LEVEL1_NAMES, Profile, ProfileError, get_profile, packaged_profiles
 from .scoring.engine import prepare, profiles_for, resolve_weights
 from .validate import validate_frames
@@ -378,13 +378,14 @@ def strip_actuals(ld: Loaded) -> None:
 
 def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LintResult:
     """Lint declaration files; ``profile`` overrides the profile named in each file."""
-    files = [str(p) for p in paths]
+    docs = documents(paths, limits)
+    files = [d.key for d in docs]
     cols = Columns()
     status: list[str] = []
     issues: list[Issue] = []
     ind_line: dict[int, int | None] = {}
-    for sub, path in enumerate(files):
-        ld = load_path(path, limits)
+    for sub, doc in enumerate(docs):
+        ld = doc.loaded
         strip_actuals(ld)
         # a file that fails half-way (an unknown ref) must leave nothing behind, so build it apart
         one = Columns()
@@ -392,7 +393,8 @@ def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFA
         if ok:
             cols.merge(one)
         status.append("checked" if ok else "rejected")
-        issues.extend(ld.issues)
+        issues.extend(doc.relocate(i) for i in ld.issues)
+        issues.extend(doc.notes)
         if ok:
             ind_line[sub] = ld.line_of(("indicators",))
     projects, funds, indicators = cols.frames()
@@ -409,7 +411,8 @@ def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFA
             decl = Decl(files[sub], profiles[p["profile"]], lint_config(p["profile"]), rows_by_sub.get(sub, []), ind_line.get(sub))
             for fn in CHECKS:
                 issues += fn(decl)
-    issues = sort_issues(issues)
+    where = {d.key: d for d in docs}
+    issues = sort_issues([where[i.file].relocate(i) if i.file in where else i for i in issues])
     by_file: dict[str, list[Issue]] = {}
     for i in issues:
         by_file.setdefault(i.file or "", []).append(i)

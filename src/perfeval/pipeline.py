@@ -14,11 +14,12 @@ from typing import Any, Callable, Iterable
 
 import polars as pl
 
-from .declare.load import DEFAULT_LIMITS, Limits, Loaded, load_path
+from .declare.load import DEFAULT_LIMITS, Limits, Loaded
 from .declare.rows import Columns, add_submission
 from .declare.structure import check_structure
 from .issues import ERROR, Issue, make_issue, sort_issues
 from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
+from .readers import Document, read_path
 from .review import review
 from .scoring.engine import Scored, prepare, profiles_for, score
 from .validate import validate_frames
@@ -28,14 +29,21 @@ from .validate import validate_frames
 class Evaluation:
     """Everything known about a batch after evaluation."""
 
-    files: list[str]
-    status: list[str]  # "scored" | "rejected" per input
+    files: list[str]  # one unique key per submission (a table's projects: "file\0n"); see ``sources``
+    status: list[str]  # "scored" | "rejected" per submission
     issues: list[Issue]
     scored: Scored | None
     by_file: dict[str, list[Issue]] = field(default_factory=dict)
+    by_sub: list[list[Issue]] | None = None  # issues per submission, on their own file and row (``evaluate``)
+    sources: list[str] | None = None  # the file each submission came from, as the user knows it
 
     def issues_of(self, sub: int) -> list[Issue]:
+        if self.by_sub is not None:
+            return self.by_sub[sub]
         return self.by_file.get(self.files[sub], [])
+
+    def source(self, sub: int) -> str:
+        return self.sources[sub] if self.sources is not None else self.files[sub]
 
     @property
     def has_errors(self) -> bool:
@@ -157,6 +165,11 @@ def evaluate_frames(
     return Evaluation(files=files, status=status, issues=issues, scored=scored, by_file=by_file)
 
 
+def documents(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> list[Document]:
+    """Every submission in ``paths``, in order (see :mod:`perfeval.readers`): the one way a path becomes input."""
+    return [d for p in paths for d in read_path(str(p), limits)]
+
+
 def evaluate(
     paths: Iterable[str],
     profile: str | None = None,
@@ -164,17 +177,47 @@ def evaluate(
     resolve_ref: Callable[[dict], dict] | None = None,
     scoring: bool = True,
 ) -> Evaluation:
-    """Evaluate submission files (one process; bulk review parallelises the loading)."""
-    files = [str(p) for p in paths]
+    """Evaluate submission files of any accepted kind (one process; bulk review parallelises the loading).
+
+    A file may hold several submissions (a long table): each gets its own index, and every issue is
+    placed on the file, sheet and row it concerns.
+    """
+    return evaluate_documents(documents(paths, limits), profile, resolve_ref, scoring)
+
+
+def evaluate_documents(
+    docs: list[Document],
+    profile: str | None = None,
+    resolve_ref: Callable[[dict], dict] | None = None,
+    scoring: bool = True,
+) -> Evaluation:
     cols = Columns()
     status: list[str] = []
-    pre: list[Issue] = []
-    for sub, path in enumerate(files):
-        ld = load_path(path, limits)
-        ok = prepare_one(ld, sub, cols, profile, resolve_ref)
+    own: list[list[Issue]] = []
+    for sub, doc in enumerate(docs):
+        ld = doc.loaded
+        ok = not doc.orphan and prepare_one(ld, sub, cols, profile, resolve_ref)
         status.append("scored" if ok else "rejected")
-        pre.extend(ld.issues)
-    return evaluate_columns(files, status, cols, pre, scoring)
+        found = ld.issues
+        if any(i.code == "PE503" for i in found):  # "no funds rows" already says what "funds.sources is empty" would
+            found = [i for i in found if i.code != "PE206"]
+        own.append([doc.relocate(i) for i in found] + list(doc.notes))
+    keys = [d.key for d in docs]
+    ev = evaluate_columns(keys, status, cols, [], scoring)
+    where = {k: sub for sub, k in enumerate(keys)}
+    for i in ev.issues:
+        sub = where.get(i.file or "")
+        if sub is None:  # pragma: no cover - validation and review name the submission key
+            own[0].append(i)
+            continue
+        own[sub].append(docs[sub].relocate(i))
+    by_sub = [sort_issues(x) for x in own]
+    issues = sort_issues([i for x in own for i in x])
+    by_file: dict[str, list[Issue]] = {}
+    for i in issues:
+        by_file.setdefault(i.file or "", []).append(i)
+    return Evaluation(files=keys, status=status, issues=issues, scored=ev.scored, by_file=by_file, by_sub=by_sub,
+                      sources=[d.file for d in docs])
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +252,8 @@ def results(ev: Evaluation) -> list[dict[str, Any]]:
             ind_rows.setdefault(r["sub"], []).append(r)
         for r in s.funds.sort("sub", "pos").iter_rows(named=True):
             fund_rows.setdefault(r["sub"], []).append(r)
-    for sub, file in enumerate(ev.files):
+    for sub in range(len(ev.files)):
+        file = ev.source(sub)
         issues = [i.to_dict() for i in ev.issues_of(sub)]
         p = proj_rows.get(sub)
         if p is None:

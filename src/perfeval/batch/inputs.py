@@ -1,9 +1,12 @@
 """What a bulk run reads: files, directories and tables expanded into work units.
 
-* a directory is searched recursively for ``*.yaml`` / ``*.yml`` (hidden entries skipped),
-  in sorted order so that two runs over the same tree number the inputs identically;
-* ``*.csv`` / ``*.tsv`` / ``*.xlsx`` are long-format tables (one unit each; a table may hold
-  many projects); ``x.funds.csv`` next to ``x.csv`` is that table's funds table;
+* a directory is searched recursively (hidden entries left out, sorted so that two runs over
+  the same tree number the inputs identically) for every file an input reader accepts
+  (:func:`perfeval.readers.scan`: YAML submissions, long tables, and whatever else is
+  registered); every other file is listed as skipped, with the reason;
+* a file's reader is chosen by :func:`perfeval.readers.reader_for` (extension, then content);
+  a long table is one unit that may hold many projects; ``x.funds.csv`` next to ``x.csv`` is
+  that table's funds table;
 * a ``*.funds.csv`` given on the command line (or with ``--funds``) whose indicator table is
   not in the batch serves every CSV table that has no sibling funds file;
 * anything else given explicitly is read as a submission, so a mistyped or unreadable path
@@ -17,7 +20,8 @@ import os
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..declare.tables import FUNDS_SUFFIX, is_funds_table, is_table, sibling_funds
+from ..declare.tables import FUNDS_SUFFIX, is_funds_table, sibling_funds
+from ..readers import READERS, Skipped, accepted_kinds, reader_for, scan
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -30,21 +34,11 @@ class UsageError(Exception):
 class Unit:
     """One input: a submission file or a table (which may hold many projects)."""
 
-    kind: str  # "yaml" | "table"
+    kind: str  # the reader's name ("yaml", "table", …; perfeval.readers.READERS)
     path: str
     display: str
     funds: str | None = None
     funds_display: str | None = None
-
-
-def _walk(root: str) -> list[str]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES):
-                found.append(os.path.join(dirpath, name))
-    return found
 
 
 def _identity(path: str) -> str:
@@ -56,6 +50,12 @@ def _identity(path: str) -> str:
 
 def expand(inputs: Iterable[str], funds: Iterable[str] = ()) -> list[Unit]:
     """Work units in input order (see the module docstring); raises :class:`UsageError`."""
+    return expand_all(inputs, funds)[0]
+
+
+def expand_all(inputs: Iterable[str], funds: Iterable[str] = ()) -> tuple[list[Unit], list[Skipped]]:
+    """(work units in input order, files in folders that were skipped and why); raises :class:`UsageError`."""
+    skipped: list[Skipped] = []
     seen: set[str] = set()
     units: list[Unit] = []
     pooled: list[str] = list(funds)
@@ -72,19 +72,20 @@ def expand(inputs: Iterable[str], funds: Iterable[str] = ()) -> list[Unit]:
     for raw in inputs:
         path = str(raw)
         if os.path.isdir(path):
-            files = _walk(path)
+            files, skip = scan(path)
+            skipped.extend(skip)
             if not files:
                 empty_dirs.append(path)
-            for f in files:
-                add("yaml", f)
+            for r, f in files:
+                add(r.name, f)
         elif is_funds_table(path):
             explicit_funds.append(path)
-        elif is_table(path):
-            add("table", path)
         else:
-            add("yaml", path)
+            add(reader_for(path).name, path)
     if empty_dirs and not units:
-        raise UsageError(f"目录 {'、'.join(empty_dirs)} 中没有找到 .yaml / .yml 提交文件")
+        why = "".join(f"\n  {s.path}：{s.reason}" for s in skipped[:20])
+        more = f"\n  ……共 {len(skipped)} 个" if len(skipped) > 20 else ""
+        raise UsageError(f"目录 {'、'.join(empty_dirs)} 中没有找到可读取的提交文件（可读取：{accepted_kinds()}）{why}{more}")
     # a funds table given on the command line next to its indicator table is simply that table's
     # sibling; any other one serves the tables that have no sibling
     table_ids = {_identity(u.path) for u in units if u.kind == "table"}
@@ -108,5 +109,5 @@ def expand(inputs: Iterable[str], funds: Iterable[str] = ()) -> list[Unit]:
             else u
             for u in units
         ]
-    return units
+    return units, skipped
 

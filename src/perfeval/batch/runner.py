@@ -39,7 +39,8 @@ from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from . import forms as forms_mod
 from . import recheck
-from .inputs import Unit, UsageError, expand
+from ..readers import READERS, Skipped
+from .inputs import Unit, UsageError, expand_all
 from .report import (
     STATUS_SCORED, Batch, Table, build, department_table, grade_table, indicators_table, issues_table, ranking_table,
     sort_key, summary_table, top_codes,
@@ -95,6 +96,7 @@ class Result:
     forms: int
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)  # files in folders not read, with the reason (skipped.csv)
 
     @property
     def exit_code(self) -> int:
@@ -111,12 +113,12 @@ def default_jobs() -> int:
 
 def plan_tasks(units: list[Unit], jobs: int) -> list[list[Unit]]:
     """Chunks of 250–500 submission files (smaller for small runs, so that every worker gets work)."""
-    n = sum(u.kind == "yaml" for u in units)
+    n = sum(not READERS[u.kind].many for u in units)
     size = max(1, min(math.ceil(n / jobs) if n else 1, max(250, min(500, math.ceil(n / (jobs * 16)) if n else 1))))
     tasks: list[list[Unit]] = []
     cur: list[Unit] = []
     for u in units:
-        if u.kind == "table":
+        if READERS[u.kind].many:
             if cur:
                 tasks.append(cur)
                 cur = []
@@ -216,7 +218,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     """Run a bulk review; raises :class:`UsageError` or :class:`Interrupted`."""
     progress = progress or Progress()
     check_options(opts)
-    units = expand(inputs, opts.funds)
+    units, skipped = expand_all(inputs, opts.funds)
     if not units:
         raise UsageError("没有可处理的输入文件")
     out = Path(opts.out)
@@ -266,10 +268,14 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 n_pick = opts.sample if opts.sample is not None else recheck.default_size(batch.n)
                 picks = _recheck(batch, n_pick, seed)
                 _write(batch, picks, seed, staging)
+                if skipped:
+                    _write_skipped(skipped, staging)
                 timings["write"] = time.perf_counter() - t0
                 try:
                     with _blocked():
                         outputs = staging.commit()
+                        if not skipped:  # a list from an earlier run into the same folder would mislead
+                            (out / "skipped.csv").unlink(missing_ok=True)
                 except KeyboardInterrupt:
                     raise Interrupted(130, published=True) from None
                 except Interrupted as e:
@@ -290,7 +296,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     return Result(
         inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()), rejected=int((~scored_mask).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
-        picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings,
+        picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped,
     )
 
 
@@ -382,6 +388,12 @@ def recheck_table(b: Batch, picks: list[recheck.Pick], seed: int) -> Table:
         for c, v in zip(cols, vals):
             c.append(v)
     return Table("复核抽样", [h for h, _, _ in RECHECK_SPEC], [k for _, k, _ in RECHECK_SPEC], cols, [w for _, _, w in RECHECK_SPEC])
+
+
+def _write_skipped(skipped: list[Skipped], staging: Staging) -> None:
+    """skipped.csv: every file of the input folders that was not read, and why (nothing is dropped silently)."""
+    t = Table("已跳过的文件", ["文件", "原因"], ["text", "text"], [[s.path for s in skipped], [s.reason for s in skipped]], [60, 60])
+    write_csv(staging.path("skipped.csv"), t)
 
 
 def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging) -> None:

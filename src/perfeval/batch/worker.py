@@ -13,17 +13,17 @@ child that touches it can deadlock).  Plain Python is fork-safe.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import signal
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..declare.load import DEFAULT_LIMITS, Limits, Loaded, load_path
+from ..declare.load import DEFAULT_LIMITS, Limits, Loaded
 from ..declare.rows import Columns
-from ..declare.tables import FUNDS_LINE, read_table
 from ..issues import Issue, make_issue
 from ..pipeline import prepare_one
+from ..readers import READERS, Document, Locator
+from ..readers import relocate as _relocate
 from .inputs import Unit
 
 INFO_KEYS = ("name", "code", "department", "implementer", "year")
@@ -39,6 +39,7 @@ class Entry:
     line: int | None = None  # first row of a table project
     funds_file: str | None = None  # funds table of a table project
     info: dict[str, Any] = field(default_factory=dict)  # project fields as read (for rejected rows)
+    locator: Locator | None = None  # positions in the submission → file, sheet, row, column
 
 
 @dataclass
@@ -50,13 +51,8 @@ class Chunk:
 
 
 def relocate(issue: Issue, entry: Entry) -> Issue:
-    """Put an issue on the right file and row: the display name, and the funds table for funds rows."""
-    file, line = entry.file, issue.line
-    if line is not None and line >= FUNDS_LINE:
-        file, line = entry.funds_file or entry.file, line - FUNDS_LINE
-    if file == issue.file and line == issue.line:
-        return issue
-    return dataclasses.replace(issue, file=file, line=line)
+    """Put an issue on the right file and row (the display name; the funds table for funds rows …)."""
+    return _relocate(issue, entry.locator)
 
 
 def _info(ld: Loaded) -> dict[str, Any]:
@@ -72,14 +68,17 @@ def _info(ld: Loaded) -> dict[str, Any]:
     return out
 
 
-def _one(ld: Loaded, key: str, cols: Columns, profile: str | None, entries: list[Entry], issues: list, **kw: Any) -> None:
+def _one(doc: Document, cols: Columns, profile: str | None, entries: list[Entry], issues: list) -> None:
     sub = len(entries)
-    try:
-        ok = prepare_one(ld, sub, cols, profile)
-    except Exception as e:  # noqa: BLE001 - a bug must cost one submission, never the batch
-        ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
-        ok = False
-    entry = Entry(key, kw.pop("file", ld.file), "scored" if ok else "rejected", info={} if ok else _info(ld), **kw)
+    ld = doc.loaded
+    ok = False
+    if not doc.orphan:  # funds rows without indicators: nothing to check or score (PE506 says why)
+        try:
+            ok = prepare_one(ld, sub, cols, profile)
+        except Exception as e:  # noqa: BLE001 - a bug must cost one submission, never the batch
+            ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
+    entry = Entry(doc.key, doc.file, "scored" if ok else "rejected", doc.line, doc.funds_file,
+                  {} if ok else _info(ld), doc.locator)
     entries.append(entry)
     found = ld.issues
     if any(i.code == "PE503" for i in found):  # "no funds rows" already says what "funds.sources is empty" would
@@ -98,10 +97,12 @@ def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFA
     try:
         for u in units:
             try:
-                if u.kind == "table":
-                    _table(u, cols, profile, entries, issues)
-                else:
-                    _one(load_path(u.path, limits, display=u.display), u.display, cols, profile, entries, issues)
+                docs = READERS[u.kind].read(u.path, limits, display=u.display, funds=u.funds, funds_display=u.funds_display)
+                notes: list[tuple[int, Issue]] = []
+                for doc in docs:
+                    notes.extend((len(entries), i) for i in doc.notes)
+                    _one(doc, cols, profile, entries, issues)
+                issues.extend(notes)  # about a source as a whole: after its submissions' own issues
             except Exception as e:  # noqa: BLE001 - see _one
                 entries.append(Entry(u.display, u.display, "rejected"))
                 issues.append((len(entries) - 1, make_issue("PE502", file=u.display, reason=f"{type(e).__name__}: {e}")))
@@ -109,25 +110,6 @@ def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFA
         if was_enabled:
             gc.enable()
     return Chunk(cols, entries, issues, len(units))
-
-
-def _table(u: Unit, cols: Columns, profile: str | None, entries: list[Entry], issues: list) -> None:
-    tr = read_table(u.path, u.display, u.funds, u.funds_display)
-    if not tr.submissions:
-        entries.append(Entry(u.display, u.display, "rejected"))
-        issues.extend((len(entries) - 1, i) for i in tr.issues)
-        return
-    first = len(entries)
-    for j, ts in enumerate(tr.submissions):
-        key = f"{u.display}\x00{j + 1}"
-        if ts.orphan:  # funds rows without indicators: nothing to check or score (PE506 says why)
-            entry = Entry(key, u.display, "rejected", ts.line, ts.funds_file, _info(ts.loaded))
-            entries.append(entry)
-            issues.extend((len(entries) - 1, relocate(i, entry)) for i in ts.loaded.issues)
-            continue
-        _one(ts.loaded, key, cols, profile, entries, issues, file=u.display, line=ts.line, funds_file=ts.funds_file)
-    # issues about the table as a whole (unknown columns) are listed once, with its first project
-    issues.extend((first, i) for i in tr.issues)
 
 
 def init_worker() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -63,6 +64,12 @@ def _summary(res: _runner.Result, out: str) -> None:
     con.print(f"复核抽样：{res.picks} 个项目（随机种子 {res.seed}，用 --seed {res.seed} 可重现）")
     if res.forms:
         con.print(f"自评表：{res.forms} 份，位于 {out}/forms/")
+    if res.skipped:
+        con.print(f"[yellow]已跳过 {len(res.skipped)} 个文件[/]（不是可读取的提交文件，清单见 skipped.csv）：")
+        for s in res.skipped[:10]:
+            con.print(escape(f"  {s.path}：{s.reason}"))
+        if len(res.skipped) > 10:
+            con.print(f"  ……另有 {len(res.skipped) - 10} 个")
     con.print("输出：" + "、".join(str(p) for p in res.outputs))
 
 

@@ -43,9 +43,7 @@ def check_profile(profile: str | None) -> None:
 def print_issues(issues: list[Issue], stderr: bool = False) -> None:
     con = console(stderr)
     for i in issues:
-        loc = i.file or ""
-        if i.line:
-            loc += f":{i.line}"
+        loc = str(i.location) if i.line or i.sheet or i.column else (i.file or "")
         ind = escape(f"[{i.indicator}] ") if i.indicator else ""
         con.print(f"{escape(loc)}: [{_SEV_STYLE.get(i.severity, '')}]{SEVERITY_ZH[i.severity]} {i.code}[/] {ind}{escape(i.message)}")
         if i.hint:
@@ -126,12 +124,12 @@ def score(files, profile, max_bytes, max_aliases, fmt_):
     if fmt_ == "json":
         click.echo(json.dumps(res if len(res) > 1 else res[0], ensure_ascii=False, indent=2))
     else:
-        for r in res:
+        for sub, r in enumerate(res):
             if r["status"] == "scored":
                 _table(r)
             else:
                 console().print(f"\n[bold red]{escape(r['file'])}：未能评分（已拒绝）[/]")
-            print_issues([i for i in ev.issues if i.file == r["file"]])
+            print_issues(ev.issues_of(sub))
     sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
 
 

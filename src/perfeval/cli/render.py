@@ -45,9 +45,9 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
     err = console(stderr=True)
     word = KIND_WORD[kind]
     scored = []
-    for r in res:
+    for sub, r in enumerate(res):
         if r["status"] != "scored":
-            print_issues([i for i in ev.issues if i.file == r["file"]], stderr=True)
+            print_issues(ev.issues_of(sub), stderr=True)
             i = make_issue("PE703", file=r["file"], kind=word)
             err.print(f"[bold red]{r['file']}：错误 {i.code}[/] {i.message}")
             continue
