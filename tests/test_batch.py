@@ -155,7 +155,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
 def test_workbook_sheets_and_native_chart(corpus, tmp_path):
     run([str(corpus / "gen")], Options(out=str(tmp_path), jobs=1, seed=2))
     wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
-    assert wb.sheetnames == ["汇总", "按部门", "排名", "等级分布", "指标对比", "复核抽样", "问题清单"]
+    assert wb.sheetnames == ["汇总", "按部门", "排名", "等级分布", "指标对比", "指标明细", "复核抽样", "问题清单"]
     assert len(wb["等级分布"]._charts) == 1
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert len(summary) == 1 + len(yaml_files(corpus / "gen"))
@@ -380,3 +380,87 @@ def test_forms_without_the_renderer_is_a_usage_error(tmp_path, monkeypatch):
 def test_progress_bar_can_be_forced_on(tmp_path):
     r = CliRunner().invoke(main, ["batch", str(EXAMPLES), "--out", str(tmp_path), "--progress", "--jobs", "1", "--seed", "1"])
     assert r.exit_code == 1 and "批量复核完成" in r.output
+
+
+def _sheet(path: Path, name: str) -> tuple[tuple, list[tuple]]:
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_indicator_detail_sheet_has_one_row_per_indicator_with_its_findings(tmp_path):
+    """Issue 10 §11: 指标明细 — every indicator of every scored project, with the codes found on it."""
+    srcs = [EXAMPLES / "seed-corrected.yaml", EXAMPLES / "seed-as-published.yaml"]
+    run([str(p) for p in srcs], Options(out=str(tmp_path), jobs=1, seed=1))
+    h, rows = _sheet(tmp_path / "summary.xlsx", "指标明细")
+    for col in ("源文件", "项目名称", "三级指标", "目标值", "实际完成值", "完成率", "分值", "得分", "自评得分", "问题代码"):
+        assert col in h, col
+    n = sum(len(yaml.safe_load(p.read_text("utf-8"))["indicators"]) for p in srcs)
+    assert len(rows) == n
+    assert [r[h.index("源文件")] for r in rows] == sorted((r[h.index("源文件")] for r in rows), key=[str(p) for p in srcs].index)
+    issues = read_csv(tmp_path / "issues.csv")
+    named = {(i["文件"], i["指标"], i["代码"]) for i in issues if i["指标"]}
+    assert named, "the published seed has findings on named indicators"
+    for f, ind, code in named:
+        hit = [r for r in rows if r[h.index("源文件")] == f and r[h.index("三级指标")] == ind]
+        assert hit and all(code in (r[h.index("问题代码")] or "") for r in hit), (f, ind, code)
+    scored = [r for r in rows if r[h.index("得分")] is not None]
+    assert scored and all(isinstance(r[h.index("分值")], float) for r in scored)
+
+
+def test_indicator_comparison_groups_unreferenced_indicators_by_normalised_name(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for k, (name, target) in enumerate([("培训人数", "≥100人"), ("培训 人数", "≥120人"), ("培训人数（）", "≥10人"), ("培训人数", "≥90人")]):
+        inds = [
+            {"level1": "产出指标", "level2": "数量指标", "name": name, "target": target, "actual": "110人"},
+            {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "target": "≥90%", "actual": "95%"},
+        ]
+        sub = make_submission(inds)
+        sub["project"]["name"] = f"项目{k}"
+        (d / f"p{k}.yaml").write_text(yaml.safe_dump(sub, allow_unicode=True), "utf-8")
+    run([str(d)], Options(out=str(tmp_path / "out"), jobs=1, seed=1))
+    h, rows = _sheet(tmp_path / "out" / "summary.xlsx", "指标对比")
+    row = next(r for r in rows if r[h.index("三级指标")] == "培训人数")
+    assert row[h.index("指标库编码")] is None and row[h.index("项目数")] == 4
+    assert row[h.index("目标值最小")] == 10 and row[h.index("目标偏松项目数")] == 1 and "项目2" in row[h.index("目标偏松项目")]
+    assert any(r[h.index("三级指标")] == "满意度" and r[h.index("项目数")] == 4 for r in rows)
+
+
+def test_summary_rows_link_to_their_forms(tmp_path):
+    out = tmp_path / "out"
+    run([str(EXAMPLES / "seed-corrected.yaml"), str(tmp_path / "missing.yaml")], Options(out=str(out), jobs=1, seed=1, forms="xlsx"))
+    ws = openpyxl.load_workbook(out / "summary.xlsx")["汇总"]
+    h = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=h.index("自评表") + 1)
+    assert cell.hyperlink is not None
+    target = cell.hyperlink.target
+    from urllib.parse import unquote
+    assert (out / unquote(target)).is_file() and unquote(target).startswith("./forms/")
+    assert ws.cell(row=3, column=h.index("自评表") + 1).value is None  # the rejected row has no form
+    assert "自评表" not in read_csv(out / "summary.csv")[0]  # the CSV stays as it was
+
+
+def test_screen_summary_lists_rejected_files_by_reason(corpus, tmp_path):
+    """Issue 10 §13: code, count and the first file names; the department of an unreadable file is its folder."""
+    d = tmp_path / "市教育局"
+    d.mkdir()
+    for k in range(5):
+        (d / f"broken{k}.yaml").write_text("perfeval: 1\nproject: {name: x\n", "utf-8")
+    (d / "empty.yaml").write_bytes(b"")
+    r = CliRunner().invoke(main, ["batch", str(d), "--out", str(tmp_path / "out"), "--jobs", "1", "--seed", "1"])
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.exit_code == 1
+    assert "被拒绝的文件（按原因）" in r.output
+    line = next(ln for ln in r.output.splitlines() if "PE101" in ln and "个文件" in ln)
+    assert "5 个文件" in line and "broken0.yaml" in line and "broken3.yaml" not in line and "等 5 个" in line
+    assert any("PE107" in ln and "empty.yaml" in ln for ln in r.output.splitlines())
+    rows = read_csv(tmp_path / "out" / "summary.csv")
+    assert {row["主管部门"] for row in rows} == {"市教育局"}
+
+
+def test_timings_prints_each_phase_and_the_parse_floor(corpus, tmp_path):
+    r = CliRunner().invoke(main, ["batch", str(corpus / "gen"), "--out", str(tmp_path), "--jobs", "2", "--seed", "1", "--timings"])
+    assert r.exit_code in (0, 1), r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    for label in ("读取、检查、建行", "校验、评分、复核", "汇总表、CSV、summary.xlsx", "解析下限"):
+        assert label in r.output, label

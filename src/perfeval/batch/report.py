@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from ..issues import CODES, ERROR, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Issue
+from ..lint import _name_key as name_key
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
 from .worker import Entry
@@ -70,6 +72,29 @@ def _reject_reason(issues: list[Issue]) -> str:
     return head + (f"（共 {len(errs)} 项错误）" if len(errs) > 3 else "")
 
 
+def _folder(file: str) -> str | None:
+    """The folder a file sits in: the department of a rejected file that could not be read (issue #10 §13)."""
+    name = PurePath(file).parent.name
+    return name or None
+
+
+def rejected_by_reason(b: Batch, first: int = 3) -> list[tuple[str, str, int, list[str]]]:
+    """Rejected submissions grouped by their first error: (code, title, count, first file names)."""
+    firsts: dict[int, str] = {}
+    rejected = {k for k, e in enumerate(b.entries) if e.status == STATUS_REJECTED}
+    for s, i in b.issues:  # sorted by submission, line, severity
+        if s in rejected and s not in firsts and i.severity == ERROR:
+            firsts[s] = i.code
+    groups: dict[str, list[int]] = {}
+    for s in sorted(rejected):
+        groups.setdefault(firsts.get(s, ""), []).append(s)
+    out = []
+    for code, subs in sorted(groups.items(), key=lambda x: (-len(x[1]), x[0])):
+        title = CODES[code].title if code in CODES else "未能评分"
+        out.append((code, title, len(subs), [b.entries[s].file for s in subs[:first]]))
+    return out
+
+
 def build(entries: list[Entry], scored: Scored | None, issues: list[tuple[int, Issue]]) -> Batch:
     """Join entries, scores and issue counts into the typed summary frame."""
     n = len(entries)
@@ -96,7 +121,7 @@ def build(entries: list[Entry], scored: Scored | None, issues: list[tuple[int, I
             "状态": [e.status for e in entries],
             "_name0": [e.info.get("name") for e in entries],
             "_code0": [e.info.get("code") for e in entries],
-            "_dept0": [e.info.get("department") for e in entries],
+            "_dept0": [e.info.get("department") or (_folder(e.file) if e.status == STATUS_REJECTED else None) for e in entries],
             "_impl0": [e.info.get("implementer") for e in entries],
             "_year0": [e.info.get("year") for e in entries],
             "错误数": pl.Series(n_err, dtype=pl.Int64),
@@ -159,7 +184,7 @@ SUMMARY_COLUMNS: list[tuple[str, str, float]] = [
 
 
 def _table(name: str, frame: pl.DataFrame, spec: list[tuple[str, str, float]]) -> Table:
-    return Table(name, [h for h, _, _ in spec], [k for _, k, _ in spec], [frame[h].to_list() for h, _, _ in spec], [w for _, _, w in spec])
+    return Table(name, [h for h, _, _ in spec], [k for _, k, _ in spec], [frame[h] for h, _, _ in spec], [w for _, _, w in spec])
 
 
 def summary_table(b: Batch) -> Table:
@@ -239,26 +264,35 @@ LAX_BELOW, LAX_ABOVE = 0.5, 2.0  # a target under half the median (over twice, f
 
 
 def indicators_table(b: Batch) -> Table:
-    """Library indicators used by ≥2 projects: spread of targets and completions (issue #5 §5)."""
+    """Indicators used by ≥2 projects: spread of targets and completions (issue #5 §5).
+
+    Rows are grouped by their library code (``ref``) when they have one, otherwise by the
+    indicator's name normalised (full-width forms, spaces and punctuation ignored), and by
+    unit and comparator in both cases.
+    """
     empty = Table("指标对比", [h for h, _, _ in INDICATOR_SPEC], [k for _, k, _ in INDICATOR_SPEC], [[] for _ in INDICATOR_SPEC],
                   [w for _, _, w in INDICATOR_SPEC])
-    if b.scored is None or "ref" not in b.scored.indicators.columns:
+    if b.scored is None or b.scored.indicators.height == 0:
         return empty
     names = b.summary.select("sub", pl.col("项目名称").alias("_pname"), pl.col("源文件").alias("_file"))
-    I = (
-        b.scored.indicators.filter(pl.col("ref").is_not_null() & pl.col("op").is_in(list(_OP_ZH)))
-        .select("sub", "pos", "ref", "name", "unit", "op", "a", "target", "completion")
-        .join(names, on="sub", how="left")
-    )
+    I = b.scored.indicators
+    ref = pl.col("ref") if "ref" in I.columns else pl.lit(None, pl.String)
+    I = I.filter(pl.col("op").is_in(list(_OP_ZH))).select("sub", "pos", ref.alias("ref"), "name", "unit", "op", "a", "target", "completion")
     if I.height == 0:
         return empty
-    keys = ["ref", "unit", "op"]
+    distinct = [n for n in I["name"].unique().to_list() if n is not None]
+    I = I.with_columns(
+        pl.coalesce(pl.col("ref"), pl.lit("\x00") + pl.col("name").replace_strict(distinct, [name_key(n) for n in distinct], default=None))
+        .alias("_key")
+    ).filter(pl.col("_key").is_not_null()).join(names, on="sub", how="left")
+    keys = ["_key", "unit", "op"]
     med = pl.col("a").median().over(keys)
     lax = pl.when(pl.col("op").is_in(["<=", "<"])).then(pl.col("a") > med * LAX_ABOVE).otherwise(pl.col("a") < med * LAX_BELOW)
     I = I.with_columns(lax.fill_null(False).alias("_lax")).sort("sub", "pos")
     g = (
         I.group_by(keys)
         .agg(
+            pl.col("ref").first().alias("指标库编码"),
             pl.col("name").mode().sort().first().alias("三级指标"),
             pl.col("sub").n_unique().alias("项目数"),
             pl.col("a").count().alias("目标值个数"), pl.col("a").min().alias("目标值最小"),
@@ -272,13 +306,48 @@ def indicators_table(b: Batch) -> Table:
         .filter(pl.col("项目数") >= 2)
         .with_columns(
             pl.col("_ex").list.join("；").alias("目标偏松项目"),
-            pl.col("ref").alias("指标库编码"),
             pl.col("unit").fill_null("").alias("计量单位"),
             pl.col("op").replace_strict(_OP_ZH, default=pl.col("op")).alias("比较方式"),
         )
-        .sort(["指标库编码", "计量单位", "比较方式"])
+        .sort(["指标库编码", "_key", "计量单位", "比较方式"], nulls_last=True)
     )
     return _table("指标对比", g, INDICATOR_SPEC)
+
+
+DETAIL_SPEC = [
+    ("源文件", TEXT, 36), ("主管部门", TEXT, 22), ("项目名称", TEXT, 30), ("项目编码", TEXT, 16), ("一级指标", TEXT, 12),
+    ("二级指标", TEXT, 16), ("三级指标", TEXT, 26), ("指标库编码", TEXT, 16), ("目标值", TEXT, 20), ("实际完成值", TEXT, 20),
+    ("完成率", RATE, 10), ("分值", SCORE, 8), ("得分", SCORE, 8), ("自评得分", SCORE, 10), ("问题代码", TEXT, 24),
+]
+
+
+def detail_table(b: Batch) -> Table:
+    """指标明细: one row per indicator of every scored project, with the codes of its findings."""
+    empty = Table("指标明细", [h for h, _, _ in DETAIL_SPEC], [k for _, k, _ in DETAIL_SPEC], [[] for _ in DETAIL_SPEC],
+                  [w for _, _, w in DETAIL_SPEC])
+    if b.scored is None or b.scored.indicators.height == 0:
+        return empty
+    I = b.scored.indicators
+    ref = pl.col("ref") if "ref" in I.columns else pl.lit(None, pl.String)
+    I = I.select(
+        "sub", "pos", pl.col("level1").alias("一级指标"), pl.col("level2").alias("二级指标"), pl.col("name").alias("三级指标"),
+        ref.alias("指标库编码"), pl.col("target").alias("目标值"), pl.col("actual").alias("实际完成值"),
+        pl.col("completion").alias("完成率"), pl.col("weight_eff").alias("分值"), pl.col("score").alias("得分"),
+        pl.col("claimed").alias("自评得分"),
+    )
+    found = [(s, i.indicator, i.code) for s, i in b.issues if i.indicator]
+    if found:
+        subs, inds, codes = zip(*found)
+        F = (
+            pl.DataFrame({"sub": pl.Series(subs, dtype=I["sub"].dtype), "三级指标": list(inds), "code": list(codes)})
+            .group_by("sub", "三级指标").agg(pl.col("code").unique().sort().str.join("、").alias("问题代码"))
+        )
+        I = I.join(F, on=["sub", "三级指标"], how="left")
+    else:
+        I = I.with_columns(pl.lit(None, pl.String).alias("问题代码"))
+    who = b.summary.select(pl.col("sub").cast(I["sub"].dtype), "源文件", "主管部门", "项目名称", "项目编码")
+    I = I.join(who, on="sub", how="left").sort("sub", "pos")
+    return _table("指标明细", I, DETAIL_SPEC)
 
 
 def top_codes(b: Batch, limit: int = 8) -> list[tuple[str, str, int, int]]:

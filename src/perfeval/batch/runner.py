@@ -42,10 +42,10 @@ from . import recheck
 from ..readers import READERS, Skipped
 from .inputs import Unit, UsageError, expand_all
 from .report import (
-    STATUS_SCORED, Batch, Table, build, department_table, grade_table, indicators_table, issues_table, ranking_table,
-    sort_key, summary_table, top_codes,
+    STATUS_SCORED, TEXT, Batch, Table, build, department_table, detail_table, grade_table, indicators_table, issues_table,
+    ranking_table, rejected_by_reason, sort_key, summary_table, top_codes,
 )
-from .worker import Chunk, Entry, init_worker, process, relocate, run_task
+from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task
 from .writers import Staging, Workbook, write_csv
 
 OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
@@ -71,6 +71,11 @@ class Options:
     seed: int | None = None
     funds: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
+    floor: bool = False  # also time a bare CSafeLoader parse of the same files (``--timings``)
+
+
+PHASES = [("list", "列出输入、启动进程"), ("parse", "读取、检查、建行（工作进程）"), ("evaluate", "校验、评分、复核"),
+          ("forms", "自评表"), ("write", "汇总表、CSV、summary.xlsx"), ("total", "合计"), ("floor", "解析下限（仅 YAML 解析）")]
 
 
 class Progress:
@@ -97,6 +102,7 @@ class Result:
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)  # files in folders not read, with the reason (skipped.csv)
+    rejected_reasons: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (code, title, files, first files)
 
     @property
     def exit_code(self) -> int:
@@ -217,6 +223,7 @@ def check_options(opts: Options) -> None:
 def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> Result:
     """Run a bulk review; raises :class:`UsageError` or :class:`Interrupted`."""
     progress = progress or Progress()
+    t_start = time.perf_counter()
     check_options(opts)
     units, skipped = expand_all(inputs, opts.funds)
     if not units:
@@ -236,6 +243,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 tasks = plan_tasks(units, jobs)
                 if jobs > 1 and len(tasks) > 1:
                     pool = _context().Pool(min(jobs, len(tasks)), initializer=init_worker)
+                timings["list"] = time.perf_counter() - t_start
                 t0 = time.perf_counter()
                 progress.start(len(units))
                 entries, frames, pre = _parse(tasks, opts, pool, progress)
@@ -248,10 +256,11 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 issues = pre + _locate(ev.issues, entries)
                 timings["evaluate"] = time.perf_counter() - t0
                 n_forms = 0
+                links: dict[int, str] = {}
                 if opts.forms != "none":
                     progress.stage("生成自评表")
                     t0 = time.perf_counter()
-                    n_forms, failures = _forms(ev, entries, issues, opts.forms, staging, pool)
+                    n_forms, failures, links = _forms(ev, entries, issues, opts.forms, staging, pool)
                     issues += failures
                     timings["forms"] = time.perf_counter() - t0
                 if pool is not None:
@@ -267,10 +276,11 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 seed = opts.seed if opts.seed is not None else secrets.randbits(32)
                 n_pick = opts.sample if opts.sample is not None else recheck.default_size(batch.n)
                 picks = _recheck(batch, n_pick, seed)
-                _write(batch, picks, seed, staging)
+                _write(batch, picks, seed, staging, links)
                 if skipped:
                     _write_skipped(skipped, staging)
                 timings["write"] = time.perf_counter() - t0
+                timings["total"] = time.perf_counter() - t_start
                 try:
                     with _blocked():
                         outputs = staging.commit()
@@ -290,6 +300,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
             pool.terminate()
             pool.join()
         staging.discard()
+    if opts.floor:
+        timings["floor"] = parse_floor(units, jobs)
     s = batch.summary
     scored_mask = s["状态"] == STATUS_SCORED
     grades = {g: int(((s["等级"] == g) & scored_mask).sum()) for g in batch.grade_names}
@@ -297,7 +309,22 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
         inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()), rejected=int((~scored_mask).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
         picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped,
+        rejected_reasons=rejected_by_reason(batch),
     )
+
+
+def parse_floor(units: list[Unit], jobs: int) -> float:
+    """Seconds to merely parse the same submission files with CSafeLoader, same pool and chunks (the floor)."""
+    tasks = [[u.path for u in t if u.kind == "yaml"] for t in plan_tasks(units, jobs)]
+    tasks = [t for t in tasks if t]
+    t0 = time.perf_counter()
+    if jobs > 1 and len(tasks) > 1:
+        with _context().Pool(min(jobs, len(tasks)), initializer=init_worker) as pool:
+            pool.map(bare_parse, tasks, chunksize=1)
+    else:
+        for t in tasks:
+            bare_parse(t)
+    return time.perf_counter() - t0
 
 
 def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress) -> tuple[list[Entry], tuple, list]:
@@ -332,7 +359,9 @@ def _locate(issues: list[Issue], entries: list[Entry]) -> list[tuple[int, Issue]
     return out
 
 
-def _forms(ev: Any, entries: list[Entry], issues: list[tuple[int, Issue]], fmt: str, staging: Staging, pool: Any) -> tuple[int, list[tuple[int, Issue]]]:
+def _forms(ev: Any, entries: list[Entry], issues: list[tuple[int, Issue]], fmt: str, staging: Staging,
+           pool: Any) -> tuple[int, list[tuple[int, Issue]], dict[int, str]]:
+    """Render the forms; returns (forms written, failures, {submission: form path relative to the output directory})."""
     directory = staging.directory("forms")
     recs = results(ev)
     subs = [k for k, r in enumerate(recs) if r.get("status") == STATUS_SCORED]
@@ -352,14 +381,16 @@ def _forms(ev: Any, entries: list[Entry], issues: list[tuple[int, Issue]], fmt: 
     done = _ordered(pool.imap(forms_mod.render_chunk, chunks, chunksize=1)) if pool is not None else map(forms_mod.render_chunk, chunks)
     failures = []
     written = 0
+    links: dict[int, str] = {}
     for c, res in enumerate(done):
         for k, err in res:
             sub = subs[c * size + k]
             if err is None:
                 written += 1
+                links[sub] = f"forms/{Path(items[c * size + k][0]).name}"
             else:
                 failures.append((sub, make_issue("PE502", file=entries[sub].file, line=entries[sub].line, reason=f"生成自评表失败（{err}）")))
-    return written, failures
+    return written, failures, links
 
 
 def _recheck(b: Batch, n: int, seed: int) -> list[recheck.Pick]:
@@ -396,7 +427,15 @@ def _write_skipped(skipped: list[Skipped], staging: Staging) -> None:
     write_csv(staging.path("skipped.csv"), t)
 
 
-def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging) -> None:
+def _with_links(t: Table, b: Batch, links: dict[int, str]) -> tuple[Table, list[str]]:
+    """The summary sheet with a 自评表 column linking each scored row to its form (``--forms``)."""
+    if not links:
+        return t, []
+    col = [None if (p := links.get(int(s))) is None else f"file:///./{p}" for s in b.summary["sub"].to_list()]
+    return Table(t.name, [*t.headers, "自评表"], [*t.kinds, TEXT], [*t.columns, col], [*(t.widths or []), 40]), ["自评表"]
+
+
+def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging, links: dict[int, str] | None = None) -> None:
     summary = summary_table(b)
     issues = issues_table(b)
     rc = recheck_table(b, picks, seed)
@@ -404,22 +443,17 @@ def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging) -> 
     write_csv(staging.path("issues.csv"), issues)
     write_csv(staging.path("recheck.csv"), rc)
     wb = Workbook(staging.path("summary.xlsx"))
-    try:
-        wb.sheet(summary, "summary.csv")
-        wb.sheet(department_table(b))
-        wb.sheet(ranking_table(b))
-        grades = grade_table(b)
-        wb.grade_chart(wb.sheet(grades), grades)
-        wb.sheet(indicators_table(b))
-        wb.sheet(rc)
-        wb.sheet(issues, "issues.csv")
-    except BaseException:
-        try:
-            wb.close()  # release xlsxwriter's temporary files; the staged workbook is discarded
-        except Exception:  # noqa: BLE001 - the original error is the one to report
-            pass
-        raise
+    sheet, link_cols = _with_links(summary, b, links or {})
+    wb.sheet(sheet, "summary.csv", links=link_cols)
+    wb.sheet(department_table(b))
+    wb.sheet(ranking_table(b))
+    grades = grade_table(b)
+    wb.grade_chart(wb.sheet(grades), grades)
+    wb.sheet(indicators_table(b))
+    wb.sheet(detail_table(b))
+    wb.sheet(rc)
+    wb.sheet(issues, "issues.csv")
     wb.close()
 
 
-__all__ = ["Options", "Progress", "Result", "Interrupted", "UsageError", "run", "plan_tasks", "default_jobs", "OUTPUTS"]
+__all__ = ["PHASES", "Options", "Progress", "Result", "Interrupted", "UsageError", "run", "plan_tasks", "default_jobs", "OUTPUTS"]

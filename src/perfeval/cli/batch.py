@@ -61,6 +61,11 @@ def _summary(res: _runner.Result, out: str) -> None:
         for code, title, n, projects in res.top:
             t.add_row(code, title, str(n), str(projects))
         con.print(t)
+    if res.rejected_reasons:
+        con.print("[bold]被拒绝的文件（按原因）[/]：")
+        for code, title, n, files in res.rejected_reasons:
+            more = f" 等 {n} 个" if n > len(files) else ""
+            con.print(f"  {code or '—'} {title}：{n} 个文件 —— " + "、".join(files) + more, soft_wrap=True, markup=False)
     con.print(f"复核抽样：{res.picks} 个项目（随机种子 {res.seed}，用 --seed {res.seed} 可重现）")
     if res.forms:
         con.print(f"自评表：{res.forms} 份，位于 {out}/forms/")
@@ -71,6 +76,19 @@ def _summary(res: _runner.Result, out: str) -> None:
         if len(res.skipped) > 10:
             con.print(f"  ……另有 {len(res.skipped) - 10} 个")
     con.print("输出：" + "、".join(str(p) for p in res.outputs))
+
+
+def _timings(res: _runner.Result) -> None:
+    """``--timings``: each phase's seconds, and the parse floor they are compared with."""
+    t = Table(title="各阶段用时（秒）", title_justify="left")
+    for h in ("阶段", "用时", "× 解析下限"):
+        t.add_column(h, justify="left" if h == "阶段" else "right")
+    floor = res.timings.get("floor")
+    for key, label in _runner.PHASES:
+        if key in res.timings:
+            v = res.timings[key]
+            t.add_row(label, f"{v:.2f}", f"{v / floor:.2f}" if floor else "—")
+    console(stderr=True).print(t)
 
 
 @main.command()
@@ -85,8 +103,10 @@ def _summary(res: _runner.Result, out: str) -> None:
 @click.option("--funds", "funds", multiple=True, type=click.Path(dir_okay=False),
               help="CSV 长表的资金表（指标表旁没有 <名称>.funds.csv 时使用）")
 @click.option("--progress/--no-progress", "show_progress", default=None, help="显示进度条  [默认：终端中显示]")
+@click.option("--timings", is_flag=True, default=False,
+              help="在标准错误输出各阶段用时，以及同样文件仅做 YAML 解析（CSafeLoader，同样进程数）的用时作为下限")
 @limits_options
-def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, max_bytes, max_aliases):
+def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, timings, max_bytes, max_aliases):
     """批量复核：一次评分成千上万份自评（YAML 文件、目录、CSV/Excel 长表）。
 
     在 OUT 目录写出 summary.csv / summary.xlsx（逐项目汇总、按部门、排名、等级分布图、指标对比、问题清单、复核抽样）、
@@ -95,7 +115,7 @@ def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress,
     退出码：0 全部评分且无错误；1 有文件被拒绝或存在错误；2 用法错误；130/143 被中断。
     """
     opts = Options(out=out, profile=profile, jobs=jobs, forms=forms, sample=sample, seed=seed, funds=tuple(funds),
-                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
+                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), floor=timings)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     try:
@@ -110,4 +130,6 @@ def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress,
             console(stderr=True).print(f"{e}：未写出任何结果，已删除临时文件。")
         sys.exit(e.code)
     _summary(res, out)
+    if timings:
+        _timings(res)
     sys.exit(res.exit_code)
