@@ -119,6 +119,22 @@ _c("PE701", ERROR, "无法写入输出", "无法写入 {path}：{reason}", "检�
 _c("PE702", ERROR, "需要指定输出路径", "{format} 是二进制文件，不能输出到终端", "用 --out 指定文件或目录，如 --out out/ 或 --out 自评表.xlsx。")
 _c("PE703", ERROR, "文件未能出表", "该文件未能评分，未生成{kind}", "按上面列出的错误修改文件，用 perfeval validate 检查后再出表。")
 
+# --- PE8xx: report text audit (perfeval audit, 数字勾稽核对) --------------------------
+_c("PE800", ERROR, "占比计算错误", "{part}占{whole}的比例应为 {expected}，文中写作 {claimed}", "按“部分 ÷ 合计 × 100”重算占比，四舍五入到文中的小数位数。")
+_c("PE801", ERROR, "分项之和与合计不符", "合计写作 {claimed}，所列 {count} 项之和为 {expected}（相差 {diff}）", "核对合计数和各分项金额，合计应等于各分项之和。")
+_c("PE802", ERROR, "增减幅度计算错误", "较上年增减 {change}（本年 {current}），增减幅度应为 {expected}，文中写作 {claimed}", "增减幅度 = 增减额 ÷ 上年数 × 100，上年数 = 本年数 − 增加额（或 + 减少额）。")
+_c("PE803", ERROR, "执行率计算错误", "执行数 {actual}、预算数 {budget}，执行率应为 {expected}，文中写作 {claimed}", "执行率 = 执行数 ÷ 预算数 × 100，四舍五入到文中的小数位数。")
+_c("PE804", ERROR, "同一数额前后不一致", "“{name}”在此写作 {claimed}，在第 {other_line} 行写作 {expected}", "同一口径的数额全文应一致；核对哪一处是笔误。")
+_c("PE805", ERROR, "模板占位符未填写", "“{text}”是未填写的模板占位符", "填入实际数字，或删除不适用的句子。")
+_c("PE806", ERROR, "占比合计超过100%", "所列各项占比合计 {total}，超过 100%", "核对各项占比，各部分占同一合计的比例之和不能超过 100%。")
+_c("PE810", ERROR, "文字与提交数据不符", "文中“{what}”为 {claimed}，提交数据为 {expected}", "按自评表（提交文件）的数据更正文字，或更正提交数据。")
+_c("PE811", ERROR, "文字与评分结果不符", "文中{what}为 {claimed}，按评分规则计算为 {expected}", "按 perfeval score 的计算结果更正报告中的总分和等级。")
+_c("PE812", ERROR, "文字与指标完成值不符", "文中“{indicator}”的完成值为 {claimed}，提交数据为 {expected}", "按自评表的实际完成值更正文字，或更正提交数据。")
+_c("PE840", ERROR, "报告文件无法读取", "无法读取报告文件：{reason}", "检查文件是否存在、是否损坏；.docx 请用 Word/WPS 重新另存。")
+_c("PE841", ERROR, "报告文字编码无法识别", "无法识别文字编码：{reason}", "另存为 UTF-8（或 GB18030/GBK）编码的文本文件。")
+_c("PE842", WARNING, "PDF 没有文字层", "PDF 中没有可提取的文字（可能是扫描件），未核对", "提供带文字层的 PDF，或 .docx/.txt 原文。")
+_c("PE843", ERROR, "不支持的报告文件类型", "不支持的文件类型 {ext}；可核对 .txt、.md、.docx、.pdf 和提交文件（.yaml）", "另存为 .docx、.txt 或带文字层的 .pdf。")
+
 
 @dataclass(frozen=True)
 class Location:

@@ -1,0 +1,3 @@
+"""The check kinds of ``perfeval audit``, one module each; importing registers them."""
+
+from . import against, changes, placeholders, quantities, rates, shares, sums  # noqa: F401

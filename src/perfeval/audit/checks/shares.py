@@ -1,0 +1,105 @@
+"""Shares: "A万元，占B%" against the whole the list, the sentence or a named total gives."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..model import Doc, Finding, check, num, ratio_ok
+from ..text import Sentence, Token, norm_name
+
+# "，占" "，占比" "，占本年支出合计的" "，占政府采购支出总额的比重为"
+SHARE_RE = re.compile(r"[,，]?\s*占(?P<base>[^,，；;。:：%\d]{0,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*$")
+
+
+def _subject(s: Sentence, p: Token) -> tuple[Token | None, str | None]:
+    """The amount a percentage is the share of, and the named base (None: unnamed)."""
+    prev = [t for t in s.tokens if t.end <= p.start]
+    if not prev:
+        return None, None
+    t = prev[-1]
+    if t.kind == "pct":
+        return None, None
+    m = SHARE_RE.match(s.text[t.end:p.start])
+    if not m:
+        return None, None
+    base = m.group("base").strip()
+    return t, (base or None)
+
+
+def shares_of(doc: Doc):
+    """Every (sentence, subject, share, whole-sentence, whole, tail) the document lets us check."""
+    part_of = {}
+    for pl in doc.lists:
+        if pl.ambiguous:
+            continue
+        tail = Decimal(0)
+        shares = [p.share for p in pl.parts]
+        if len(shares) >= 2 and all(shares):
+            d = max(x.decimals for x in shares)
+            if d > 0 and sum(x.value for x in shares) == 100:
+                tail = Decimal(1).scaleb(-d)  # 尾差: one share balanced so the list adds to 100%
+        for p in pl.parts:
+            part_of[(p.sentence.index, p.token.start)] = (pl, tail)
+    for s in doc.sentences:
+        for p in s.tokens:
+            if p.kind != "pct":
+                continue
+            subj, base = _subject(s, p)
+            if subj is None:
+                continue
+            whole_s = whole = None
+            tail = Decimal(0)
+            owner = part_of.get((s.index, subj.start))
+            if base is None:
+                if owner is None:
+                    continue
+                whole_s, whole, tail = owner[0].whole_sentence, owner[0].whole, owner[1]
+            else:
+                if owner is not None and norm_name(owner[0].whole.name).endswith(norm_name(base)) and len(norm_name(base)) >= 2:
+                    whole_s, whole = owner[0].whole_sentence, owner[0].whole
+                else:
+                    hit = doc.lookup(base)
+                    if hit is None:
+                        continue
+                    whole_s, whole = hit
+            if whole.kind != subj.kind or whole is subj:
+                continue
+            yield s, subj, p, whole_s, whole, tail
+
+
+@check("share")
+def shares(doc: Doc) -> list[Finding]:
+    out = []
+    for s, subj, p, _ws, whole, tail in shares_of(doc):
+        if whole.yuan == 0:
+            continue  # 0 of 0: nothing to say (0万元 占0% is fine)
+        ok, expected = ratio_ok(p.value, p.decimals, subj.yuan, subj.half, whole.yuan, whole.half, tail)
+        if ok:
+            continue
+        out.append(doc.finding("PE800", "share", s, p.value, expected, (p.start, p.end),
+                               part=f"{num(subj.value)}{subj.unit}", whole=f"{num(whole.value)}{whole.unit}",
+                               claimed=f"{num(p.value)}%", expected=f"{expected}%"))
+    out += _over_100(doc)
+    return out
+
+
+def _over_100(doc: Doc) -> list[Finding]:
+    """Shares of one list that add to more than 100% (when the whole itself is not stated)."""
+    out = []
+    for s in doc.sentences:
+        if "其中" not in s.text and "分别" not in s.text:
+            continue
+        shares = []
+        for p in s.tokens:
+            if p.kind == "pct" and re.search(r"占(比为?)?\s*$", s.text[max(0, p.start - 4):p.start]):
+                shares.append(p)
+        if len(shares) < 2 or any(t.kind == "money" for t in s.tokens):
+            continue
+        d = max(p.decimals for p in shares)
+        total = sum(p.value for p in shares)
+        if total - 100 > len(shares) * Decimal(5).scaleb(-d - 1):
+            last = shares[-1]
+            out.append(doc.finding("PE806", "share", s, total, Decimal(100), (shares[0].start, last.end),
+                                   total=f"{num(total)}%"))
+    return out

@@ -1,0 +1,45 @@
+"""Sums: the parts after 其中/包括 (or before 共/合计) add up to the whole."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..lists import PartList
+from ..model import Doc, Finding, check, num
+from ..text import MONEY
+
+
+def _fmt(x: Decimal) -> str:
+    return f"{num(x)}"
+
+
+def _bad(pl: PartList, parts) -> tuple[bool, Decimal, Decimal]:
+    w = pl.whole
+    total = sum((p.token.yuan for p in parts), Decimal(0))
+    tol = w.half + sum((p.token.half for p in parts), Decimal(0))
+    diff = total - w.yuan
+    if abs(diff) < tol or diff == 0:
+        return False, total, diff
+    return (diff > 0 or pl.complete()), total, diff
+
+
+@check("sum")
+def sums(doc: Doc) -> list[Finding]:
+    out = []
+    for pl in doc.lists:
+        if pl.ambiguous or len(pl.parts) < 2:
+            continue
+        bad, total, diff = _bad(pl, pl.parts)
+        if bad and pl.total_after:
+            # "编制10名，现有A 4名、B 2名，共6名": the total may cover only the last parts listed
+            bad = all(_bad(pl, pl.parts[k:])[0] for k in range(1, len(pl.parts) - 1))
+        if not bad:
+            continue
+        w = pl.whole
+        scale = MONEY.get(w.unit, Decimal(1))
+        expected = total / scale
+        out.append(doc.finding(
+            "PE801", "sum", pl.whole_sentence, w.value, expected, (w.start, w.end),
+            claimed=_fmt(w.value) + w.unit, expected=_fmt(expected) + w.unit, count=len(pl.parts),
+            diff=_fmt(diff / scale) + w.unit))
+    return out

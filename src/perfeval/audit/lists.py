@@ -1,0 +1,168 @@
+"""Lists of parts: a whole, an introducer (其中、主要用于、包括 …) and the parts after it.
+
+Shares and sums both need to know which whole a part belongs to; this module finds
+the lists once per document.  A list can continue over the following lines when its
+introducer ends a line ("基本支出243.26万元，其中：" then one part per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import Sentence, Token, is_heading
+
+INTRO_RE = re.compile(r"其中|主要用于以下方面|主要用于|主要包括|包括|分别为|具体为|具体如下")
+NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执行数|决算数|实际支出|执行率|年初|调整|持平|超|节约|结余率")
+CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
+KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"})
+
+
+@dataclass
+class Part:
+    sentence: Sentence
+    token: Token
+    share: Token | None = None  # an unnamed "占P%" right after the part
+
+
+@dataclass
+class PartList:
+    whole_sentence: Sentence
+    whole: Token
+    parts: list[Part] = field(default_factory=list)
+    ambiguous: bool = False  # a second introducer in the same sentence (nested lists)
+    total_after: bool = False  # "A、B，共N": the whole names itself the total of the parts
+
+    def complete(self) -> bool:
+        """Is there evidence the parts are all of the whole (not just some of them)?"""
+        if self.total_after:
+            return True
+        names = [p.token.name for p in self.parts]
+        if any("其他" in n for n in names):
+            return True
+        core = {re.sub(r"^[\d.、()]+", "", n) for n in names}
+        if any(k <= core for k in KNOWN_COMPLETE):
+            return True
+        shares = [p.share for p in self.parts]
+        if shares and all(shares):
+            total = sum(s.value for s in shares)
+            d = max(s.decimals for s in shares)
+            return abs(total - 100) <= len(shares) * (5 * 10 ** (-d - 1)) + 10 ** -d
+        return False
+
+
+def _same_kind(whole: Token, t: Token) -> bool:
+    return whole.kind == t.kind and t.kind != "pct"
+
+
+_SHARE_GAP = re.compile(r"^\s*[,，]?\s*占(比为?|比例为?)?\s*$")
+
+
+def _share_after(s: Sentence, t: Token) -> Token | None:
+    for u in s.tokens:
+        if u.start >= t.end and u.kind == "pct":
+            return u if _SHARE_GAP.match(s.text[t.end:u.start]) else None
+        if u.start >= t.end:
+            return None
+    return None
+
+
+def _parts_in(s: Sentence, whole: Token, a: int, b: int) -> list[Part]:
+    out = []
+    for t in s.tokens:
+        if not (a <= t.start < b) or t.nested or not _same_kind(whole, t):
+            continue
+        name = t.name.strip()
+        if not name or NOT_PART.search(name):
+            continue
+        out.append(Part(s, t, _share_after(s, t)))
+    return out
+
+
+def _first_part_of_line(sents: list[Sentence], whole: Token) -> Part | None:
+    s = sents[0]
+    for t in s.tokens:
+        if t.nested or t.kind == "pct":
+            continue
+        if not _same_kind(whole, t) or not t.name.strip() or NOT_PART.search(t.name):
+            return None
+        return Part(s, t, _share_after(s, t))
+    return None
+
+
+def find_lists(sentences: list[Sentence]) -> list[PartList]:
+    by_line: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_line.setdefault(s.line, []).append(s)
+    line_order = sorted(by_line)
+    out: list[PartList] = []
+    for s in sentences:
+        intros = list(INTRO_RE.finditer(s.text))
+        for k, m in enumerate(intros):
+            whole, ws = _whole_before(s, m.start(), sentences)
+            if whole is None:
+                continue
+            end = intros[k + 1].start() if k + 1 < len(intros) else len(s.text)
+            pl = PartList(ws, whole, _parts_in(s, whole, m.end(), end), ambiguous=len(intros) > 1)
+            rest = s.text[m.end():].strip(" :：")
+            if not pl.parts and not rest and s.line_end:
+                # the parts follow, one per line
+                pos = line_order.index(s.line)
+                for ln in line_order[pos + 1: pos + 31]:
+                    sents = by_line[ln]
+                    if is_heading(sents[0].raw):
+                        break
+                    p = _first_part_of_line(sents, whole)
+                    if p is None:
+                        break
+                    pl.parts.append(p)
+            if pl.parts:
+                out.append(pl)
+        out += _totals_after(s)
+    return out
+
+
+def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Token | None, Sentence]:
+    """The whole a list hangs from: the last amount before the introducer, with only shares in between."""
+    cand = None
+    for t in s.tokens:
+        if t.end > at:
+            break
+        if t.nested:
+            continue
+        if t.kind == "pct":
+            continue
+        cand = t
+    if cand is not None and CHANGE_NAME.search(cand.name):
+        return None, s  # "较上年增加10万元，其中：" — a change is no whole
+    if cand is not None:
+        between = [t for t in s.tokens if cand.end <= t.start < at]
+        if all(t.kind == "pct" for t in between) and at - cand.end <= 40:
+            return cand, s
+        return None, s
+    # "…万元。其中：" — the whole ends the previous sentence (on this line or the line before)
+    if s.text[:at].strip(" \t") == "" and s.index > 0:
+        p = sentences[s.index - 1]
+        near = p.line == s.line or (s.line_start and p.line_end and s.line - p.line <= 2)
+        if near and p.tokens and p.tokens[-1].kind != "pct" and not p.tokens[-1].nested \
+                and not CHANGE_NAME.search(p.tokens[-1].name):
+            t = p.tokens[-1]
+            if len(p.text) - t.end <= 3:
+                return t, p
+    return None, s
+
+
+_TOTAL_NAME = re.compile(r"(共|共计|合计|总计|总共|一共)$")
+
+
+def _totals_after(s: Sentence) -> list[PartList]:
+    """"A 4名、B 2名，共8名": parts listed first, the total named after them."""
+    out = []
+    for i, t in enumerate(s.tokens):
+        if t.nested or t.kind == "pct" or not _TOTAL_NAME.search(t.name.strip()):
+            continue
+        parts = [Part(s, u) for u in s.tokens[:i]
+                 if _same_kind(t, u) and not u.nested and u.name.strip() and not NOT_PART.search(u.name)]
+        if len(parts) >= 2:
+            out.append(PartList(s, t, parts, total_after=True))
+    return out

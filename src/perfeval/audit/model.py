@@ -1,0 +1,149 @@
+"""Findings, the document the checks read, the check registry and the rounding rule."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..issues import CODES, Issue, make_issue
+from .text import Sentence, Token, norm_name
+
+
+def rnd(x: Decimal, decimals: int) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def num(x: Decimal | None) -> float | int | None:
+    """A Decimal for JSON: 98.90 → 98.9, 3.00 → 3."""
+    if x is None:
+        return None
+    x = x.normalize()
+    return int(x) if x == x.to_integral_value() else float(x)
+
+
+def ratio_ok(claimed: Decimal, decimals: int, a: Decimal, ha: Decimal, b: Decimal, hb: Decimal,
+             tail: Decimal = Decimal(0)) -> tuple[bool, Decimal]:
+    """Is ``claimed`` (a percentage printed with ``decimals``) a right value of ``100·a/b``?
+
+    Right means: the exact value from the printed figures, rounded half-up; or any value
+    the true figures behind the printed ones (each within half a unit of its last digit,
+    ``ha``/``hb``) could give — the document's own rounded intermediates.  ``tail`` widens
+    the band by a balancing adjustment the caller allows (尾差).  Returns (ok, expected).
+    """
+    exact = a / b * 100
+    expected = rnd(exact, decimals)
+    if claimed == expected:
+        return True, expected
+    lo_b, hi_b = b + hb, b - hb
+    if hi_b <= 0:
+        return True, expected  # too close to zero to say anything
+    lo = rnd(max(a - ha, Decimal(0)) / lo_b * 100, decimals) - tail
+    hi = rnd((a + ha) / hi_b * 100, decimals) + tail
+    return lo <= claimed <= hi, expected
+
+
+@dataclass
+class Finding:
+    """One wrong number (or unfilled mark) in a report text."""
+
+    code: str
+    kind: str  # share | sum | change | rate | quantity | placeholder | against
+    message: str
+    sentence: Sentence
+    claimed: Decimal | str | None
+    expected: Decimal | str | None
+    mark: tuple[int, int] | None  # the wrong number's span in the sentence
+    file: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self.sentence.line
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    def issue(self) -> Issue:
+        return Issue(self.code, self.message, self.severity, self.file, self.line, None)
+
+    def marked(self) -> str:
+        s = self.sentence.raw.strip()
+        raw = self.sentence.raw
+        if self.mark is None:
+            return s
+        a, b = self.mark
+        lead = len(raw) - len(raw.lstrip())
+        return (raw[:a] + "【" + raw[a:b] + "】" + raw[b:]).strip() if 0 <= a < b <= len(raw) else s[lead:]
+
+    def to_dict(self) -> dict[str, Any]:
+        def j(v):
+            return num(v) if isinstance(v, Decimal) else v
+        d = {"severity": self.severity, "code": self.code, "kind": self.kind, "message": self.message,
+             "file": self.file, "line": self.line, "page": self.sentence.page,
+             "claimed": j(self.claimed), "expected": j(self.expected),
+             "sentence": self.sentence.raw.strip(), "hint": CODES[self.code].hint}
+        d.update(self.extra)
+        return d
+
+
+class Doc:
+    """The sentences of one document and the look-ups the checks share."""
+
+    def __init__(self, sentences: list[Sentence], file: str | None = None, facts: dict | None = None):
+        self.sentences = sentences
+        self.file = file
+        self.facts = facts  # the submission's data and computed results, when audited against one
+        years = [s.year for s in sentences if s.year]
+        self.year = max(set(years), key=years.count) if years else None
+        self.names: dict[str, list[tuple[Sentence, Token]]] = {}
+        for s in sentences:
+            for t in s.tokens:
+                if t.kind != "pct":
+                    self.names.setdefault(norm_name(t.name), []).append((s, t))
+
+    def finding(self, code: str, kind: str, s: Sentence, value, want, mark=None, **params) -> Finding:
+        """A finding on sentence ``s``: ``value`` as written, ``want`` the right value; ``params`` fill the message."""
+        issue = make_issue(code, file=self.file, line=s.line, **params)
+        return Finding(code, kind, issue.message, s, value, want, mark, self.file)
+
+    def lookup(self, name: str, before: int | None = None) -> tuple[Sentence, Token] | None:
+        """The one value the document gives for a named quantity (``本年支出合计``), or None.
+
+        Matches names ending with ``name`` whose extra words qualify nothing financial; any
+        disagreement between the matches, or no match, gives None (the caller skips).
+        """
+        key = norm_name(name)
+        if len(key) < 4:
+            return None
+        hits = []
+        for n, occ in self.names.items():
+            if n == key or (n.endswith(key) and not _QUALIFIER.search(n[: -len(key)])):
+                hits += [(s, t) for s, t in occ if not t.nested and _same_year(self, s)]
+        values = {t.yuan for _, t in hits}
+        if len(values) != 1:
+            return None
+        return hits[0]
+
+
+
+_QUALIFIER = re.compile(r"预算|财政|拨款|基金|采购|项目|基本|经费|支出|收入|资金|上年|去年|结转|结余|上级|本级|其他|中央|省|市|县|区级")
+
+
+def _same_year(doc: Doc, s: Sentence) -> bool:
+    return s.year is None or doc.year is None or s.year == doc.year
+
+
+Check = Callable[[Doc], list[Finding]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(kind: str) -> Callable[[Check], Check]:
+    """Register a check kind (one module under ``audit/checks`` each)."""
+    def deco(fn: Check) -> Check:
+        CHECKS[kind] = fn
+        return fn
+    return deco
