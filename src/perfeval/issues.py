@@ -118,6 +118,16 @@ _c("PE700", ERROR, "模板无法使用", "模板无法使用：{reason}", "检�
 _c("PE701", ERROR, "无法写入输出", "无法写入 {path}：{reason}", "检查 --out 路径所在目录是否存在、是否有写入权限。")
 _c("PE702", ERROR, "需要指定输出路径", "{format} 是二进制文件，不能输出到终端", "用 --out 指定文件或目录，如 --out out/ 或 --out 自评表.xlsx。")
 _c("PE703", ERROR, "文件未能出表", "该文件未能评分，未生成{kind}", "按上面列出的错误修改文件，用 perfeval validate 检查后再出表。")
+# --- PE710–PE729: results store and year over year (perfeval batch/score/render --db, perfeval history) ----
+_c("PE710", WARNING, "目标低于上年实际完成值", "指标“{indicator}”本年目标 {target} {relation}上年（{year} 年）实际完成值 {actual}", "年度目标原则上不低于上年实际完成水平；确需调低请在说明中写明理由。")
+_c("PE711", WARNING, "问题连续两年出现", "{finding}（{title}）上年（{year} 年）也出现，连续两年未改正", "对照上年复核意见整改；确属合理请在说明中写明理由。")
+_c("PE712", WARNING, "同一项目在本批中重复", "项目（{key}，{year} 年）在本批中出现多次，结果库只保存第一份（{first}）", "同一项目同一年度只提交一份；确为不同项目请填写不同的项目编码。")
+_c("PE713", INFO, "项目未存入结果库", "缺少{missing}，无法在各年度间识别该项目，未存入结果库", "填写年度和项目编码（没有编码时填写主管部门和项目名称）。")
+_c("PE714", ERROR, "结果库不存在", "{reason}", "检查 --db 路径；结果库由 perfeval batch --db 创建。")
+_c("PE715", ERROR, "结果库无法打开", "{reason}", "确认文件是 perfeval batch --db 写出的 DuckDB 文件，且没有被其他程序（如正在运行的 batch 或 DuckDB 命令行）占用。")
+_c("PE716", ERROR, "结果库版本不符", "{reason}", "用与结果库版本相同的 perfeval 打开，或另建一个结果库。")
+_c("PE717", ERROR, "不是 perfeval 结果库", "{reason}", "--db 应指向 perfeval batch --db 写出的文件，或一个尚不存在的新文件。")
+_c("PE718", ERROR, "写入结果库失败", "{reason}", "检查磁盘空间和写入权限后重新运行；结果库保持运行前的状态。")
 
 # --- PE8xx: report text audit (perfeval audit, 数字勾稽核对) --------------------------
 _c("PE800", ERROR, "占比计算错误", "{part}占{whole}的比例应为 {expected}，文中写作 {claimed}", "按“部分 ÷ 合计 × 100”重算占比，四舍五入到文中的小数位数。")

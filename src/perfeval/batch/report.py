@@ -187,8 +187,19 @@ def _table(name: str, frame: pl.DataFrame, spec: list[tuple[str, str, float]]) -
     return Table(name, [h for h, _, _ in spec], [k for _, k, _ in spec], [frame[h] for h, _, _ in spec], [w for _, _, w in spec])
 
 
+# added after 等级 when the results store (``batch --db``) holds last year of any project of the run
+PREVIOUS_COLUMNS: list[tuple[str, str, float]] = [("上年总分", SCORE, 9), ("上年等级", TEXT, 8), ("变化", SCORE, 8), ("上年也有的问题", TEXT, 18)]
+
+
+def summary_spec(summary: pl.DataFrame) -> list[tuple[str, str, float]]:
+    if "上年总分" not in summary.columns:
+        return SUMMARY_COLUMNS
+    at = [h for h, _, _ in SUMMARY_COLUMNS].index("等级") + 1
+    return SUMMARY_COLUMNS[:at] + PREVIOUS_COLUMNS + SUMMARY_COLUMNS[at:]
+
+
 def summary_table(b: Batch) -> Table:
-    return _table("汇总", b.summary, SUMMARY_COLUMNS)
+    return _table("汇总", b.summary, summary_spec(b.summary))
 
 
 def department_table(b: Batch) -> Table:

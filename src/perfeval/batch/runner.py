@@ -38,7 +38,7 @@ from ..issues import Issue, make_issue
 from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from . import forms as forms_mod
-from . import recheck
+from . import recheck, storing
 from ..readers import READERS, Skipped
 from .inputs import Unit, UsageError, expand_all
 from .report import (
@@ -46,6 +46,7 @@ from .report import (
     ranking_table, rejected_by_reason, sort_key, summary_table, top_codes,
 )
 from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task
+from .storing import StoreError
 from .writers import Staging, Workbook, write_csv
 
 OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
@@ -72,10 +73,12 @@ class Options:
     funds: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     floor: bool = False  # also time a bare CSafeLoader parse of the same files (``--timings``)
+    db: str | None = None  # results store (DuckDB file): compare with earlier years, then store this run
 
 
 PHASES = [("list", "列出输入、启动进程"), ("parse", "读取、检查、建行（工作进程）"), ("evaluate", "校验、评分、复核"),
-          ("forms", "自评表"), ("write", "汇总表、CSV、summary.xlsx"), ("total", "合计"), ("floor", "解析下限（仅 YAML 解析）")]
+          ("forms", "自评表"), ("write", "汇总表、CSV、summary.xlsx"),
+          ("store_read", "结果库：读取上年、对比"), ("store_write", "结果库：写入、提交"), ("total", "合计"), ("floor", "解析下限（仅 YAML 解析）")]
 
 
 class Progress:
@@ -103,6 +106,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)  # files in folders not read, with the reason (skipped.csv)
     rejected_reasons: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (code, title, files, first files)
+    stored: dict[str, int] = field(default_factory=dict)  # --db: stored, replaced, not_stored, previous, run_id
 
     @property
     def exit_code(self) -> int:
@@ -218,6 +222,11 @@ def check_options(opts: Options) -> None:
     out = Path(opts.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {opts.out} 已存在且不是目录")
+    if opts.db is not None:
+        try:
+            storing.check(opts.db)
+        except StoreError as e:
+            raise UsageError(f"{e.code} {e}") from None
 
 
 def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> Result:
@@ -236,6 +245,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     jobs = opts.jobs or default_jobs()
     staging = Staging(out)
     pool = None
+    session: storing.Session | None = None
+    stored: dict[str, int] = {}
     timings: dict[str, float] = {}
     try:
         with _signals():
@@ -269,10 +280,18 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                     pool = None
                 scored = ev.scored
                 del ev, frames, pre  # what is needed lives on in ``issues`` and ``scored``
+                if opts.db is not None:
+                    progress.stage("对比结果库中的上年数据")
+                    t0 = time.perf_counter()
+                    session = storing.Session.open(opts.db, entries)
+                    issues += session.compare(scored, issues)
+                    timings["store_read"] = time.perf_counter() - t0
                 progress.stage("写出汇总")
                 t0 = time.perf_counter()
                 issues.sort(key=sort_key)
                 batch = build(entries, scored, issues)
+                if session is not None:
+                    batch.summary = session.columns(batch.summary)
                 seed = opts.seed if opts.seed is not None else secrets.randbits(32)
                 n_pick = opts.sample if opts.sample is not None else recheck.default_size(batch.n)
                 picks = _recheck(batch, n_pick, seed)
@@ -280,9 +299,20 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 if skipped:
                     _write_skipped(skipped, staging)
                 timings["write"] = time.perf_counter() - t0
+                if session is not None:
+                    progress.stage("写入结果库")
+                    t0 = time.perf_counter()
+                    stored = session.write(batch, inputs, opts.profile, progress.stage)
+                    stored["not_stored"] = session.not_stored
+                    stored["previous"] = int(batch.summary["上年总分"].is_not_null().sum()) if "上年总分" in batch.summary.columns else 0
+                    timings["store_write"] = time.perf_counter() - t0
                 timings["total"] = time.perf_counter() - t_start
                 try:
                     with _blocked():
+                        if session is not None:
+                            t0 = time.perf_counter()
+                            session.commit()  # the store first: if it fails, no output is published either
+                            timings["store_write"] += time.perf_counter() - t0
                         outputs = staging.commit()
                         if not skipped:  # a list from an earlier run into the same folder would mislead
                             (out / "skipped.csv").unlink(missing_ok=True)
@@ -294,12 +324,16 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 progress.finish()
             except KeyboardInterrupt:
                 raise Interrupted(130) from None
+    except StoreError as e:
+        raise UsageError(f"{e.code} {e}") from None
     finally:
         progress.finish()
         if pool is not None:
             pool.terminate()
             pool.join()
         staging.discard()
+        if session is not None:
+            session.close()  # rolls back an uncommitted run; removes a store file this run created
     if opts.floor:
         timings["floor"] = parse_floor(units, jobs)
     s = batch.summary
@@ -308,7 +342,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     return Result(
         inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()), rejected=int((~scored_mask).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
-        picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped,
+        picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped, stored=stored,
         rejected_reasons=rejected_by_reason(batch),
     )
 

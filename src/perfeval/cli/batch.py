@@ -75,6 +75,11 @@ def _summary(res: _runner.Result, out: str) -> None:
             con.print(escape(f"  {s.path}：{s.reason}"))
         if len(res.skipped) > 10:
             con.print(f"  ……另有 {len(res.skipped) - 10} 个")
+    if res.stored:
+        st = res.stored
+        con.print(f"结果库：保存 {st['stored']} 个项目（其中替换已有记录 {st['replaced']} 个）"
+                  + (f"，{st['not_stored']} 个未保存（无法识别项目或本批重复，见 PE712/PE713 或拒绝原因）" if st["not_stored"] else "")
+                  + (f"；{st['previous']} 个项目有上年结果，见汇总表“上年总分”“变化”列" if st["previous"] else "；结果库中没有这些项目的上年结果"))
     con.print("输出：" + "、".join(str(p) for p in res.outputs))
 
 
@@ -105,8 +110,10 @@ def _timings(res: _runner.Result) -> None:
 @click.option("--progress/--no-progress", "show_progress", default=None, help="显示进度条  [默认：终端中显示]")
 @click.option("--timings", is_flag=True, default=False,
               help="在标准错误输出各阶段用时，以及同样文件仅做 YAML 解析（CSafeLoader，同样进程数）的用时作为下限")
+@click.option("--db", "db", default=None, type=click.Path(dir_okay=False),
+              help="结果库（DuckDB 文件，不存在则创建）：与上年对比，并保存本次结果（同一项目同一年度重跑时替换）")
 @limits_options
-def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, timings, max_bytes, max_aliases):
+def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, timings, db, max_bytes, max_aliases):
     """批量复核：一次评分成千上万份自评（YAML 文件、目录、CSV/Excel 长表）。
 
     在 OUT 目录写出 summary.csv / summary.xlsx（逐项目汇总、按部门、排名、等级分布图、指标对比、问题清单、复核抽样）、
@@ -115,7 +122,7 @@ def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress,
     退出码：0 全部评分且无错误；1 有文件被拒绝或存在错误；2 用法错误；130/143 被中断。
     """
     opts = Options(out=out, profile=profile, jobs=jobs, forms=forms, sample=sample, seed=seed, funds=tuple(funds),
-                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), floor=timings)
+                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), floor=timings, db=db)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     try:

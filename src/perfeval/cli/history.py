@@ -1,0 +1,75 @@
+"""``perfeval history``: a project's results over the years, from the results store."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from ..numbers import dec, fmt, pct
+from ..store import StoreError, open_store
+from .app import EXIT_OK, EXIT_USAGE, console, main
+
+STATUS_ZH = {"scored": "已评分", "rejected": "已拒绝"}
+
+
+def _r(x: float | None) -> float | None:
+    v = dec(x, 2) if x is not None else None
+    return None if v is None else float(v)
+
+
+def records(frame) -> list[dict]:
+    """One JSON record per project-year (docs/store.md)."""
+    out = []
+    for r in frame.iter_rows(named=True):
+        out.append({
+            "code": r["code"], "name": r["name"], "department": r["department"], "year": r["year"], "status": r["status"],
+            "total": _r(r["total"]), "grade": r["grade"], "claimed_total": _r(r["claimed_total"]),
+            "execution_rate": None if r["exec_rate"] is None else round(float(r["exec_rate"]), 6),
+            "findings": {"error": r["errors"], "warning": r["warnings"], "info": r["infos"]},
+            "source_file": r["source_file"],
+        })
+    return out
+
+
+@main.command()
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="结果库（perfeval batch --db 写出的 DuckDB 文件）")
+@click.option("--code", default=None, help="项目编码（精确匹配）")
+@click.option("--department", default=None, help="主管部门（精确匹配；该部门任一年度的项目都列出全部年度，部门更名不影响）")
+@click.option("--name", default=None, help="项目名称（包含此文字即匹配）")
+@click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式")
+def history(db, code, department, name, fmt_):
+    """历年结果：每个项目每个年度一条记录（总分、等级、自评总分、执行率、问题数），按年度从早到晚。
+
+    结果库不存在时报错（PE714），不会创建文件。退出码：0 成功（包括没有匹配的记录）；2 结果库不存在或无法打开。
+    """
+    try:
+        store = open_store(db)
+        try:
+            frame = store.history(code=code, department=department, name=name)
+        finally:
+            store.close()
+    except StoreError as e:
+        console(stderr=True).print(f"[bold red]错误 {e.code}[/] {escape(str(e))}")
+        sys.exit(EXIT_USAGE)
+    recs = records(frame)
+    if fmt_ == "json":
+        click.echo(json.dumps(recs, ensure_ascii=False, indent=2))
+        sys.exit(EXIT_OK)
+    con = console()
+    if not recs:
+        con.print("没有找到匹配的记录。")
+        sys.exit(EXIT_OK)
+    t = Table(title=f"历年结果（{len(recs)} 条）", title_justify="left")
+    for h in ("年度", "项目编码", "项目名称", "主管部门", "状态", "总分", "等级", "自评总分", "执行率", "错误", "警告", "提示"):
+        t.add_column(h, justify="right" if h in ("年度", "总分", "自评总分", "执行率", "错误", "警告", "提示") else "left", overflow="fold")
+    for r in recs:
+        f = r["findings"]
+        t.add_row(str(r["year"]), escape(r["code"] or ""), escape(r["name"] or ""), escape(r["department"] or ""),
+                  STATUS_ZH.get(r["status"], r["status"]), fmt(r["total"]), escape(r["grade"] or ""), fmt(r["claimed_total"]),
+                  pct(r["execution_rate"]), str(f["error"]), str(f["warning"]), str(f["info"]))
+    con.print(t)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,165 @@
+"""The results store's schema (version 1): tables, views and the version stamp.
+
+Documented for analysts in docs/store.md; a test checks that every table and
+view named here is described there.  Changing a table means a new
+``SCHEMA_VERSION`` and a migration in :mod:`.duck`.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+TABLES = {
+    "meta": """
+CREATE TABLE meta (
+    key VARCHAR NOT NULL,
+    value VARCHAR
+)""",
+    "runs": """
+CREATE TABLE runs (
+    run_id INTEGER NOT NULL,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    perfeval_version VARCHAR,
+    profile VARCHAR,
+    inputs VARCHAR,
+    input_hash VARCHAR,
+    projects INTEGER,
+    stored INTEGER,
+    replaced INTEGER,
+    not_stored INTEGER
+)""",
+    "projects": """
+CREATE TABLE projects (
+    project_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    code VARCHAR,
+    name VARCHAR,
+    department VARCHAR,
+    implementer VARCHAR,
+    source_file VARCHAR,
+    source_line INTEGER,
+    source_hash VARCHAR,
+    status VARCHAR NOT NULL,
+    profile VARCHAR,
+    budget DOUBLE,
+    executed DOUBLE,
+    exec_rate DOUBLE,
+    exec_score DOUBLE,
+    output_score DOUBLE,
+    benefit_score DOUBLE,
+    satisfaction_score DOUBLE,
+    cost_score DOUBLE,
+    total DOUBLE,
+    grade VARCHAR,
+    claimed_total DOUBLE,
+    claimed_grade VARCHAR,
+    inflated BOOLEAN,
+    errors INTEGER,
+    warnings INTEGER,
+    infos INTEGER
+)""",
+    "funds": """
+CREATE TABLE funds (
+    project_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    pos INTEGER,
+    name VARCHAR,
+    initial DOUBLE,
+    budget DOUBLE,
+    executed DOUBLE,
+    money_unit VARCHAR
+)""",
+    "indicators": """
+CREATE TABLE indicators (
+    project_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    pos INTEGER,
+    level1 VARCHAR,
+    level2 VARCHAR,
+    name VARCHAR,
+    ref VARCHAR,
+    target VARCHAR,
+    actual VARCHAR,
+    kind VARCHAR,
+    unit VARCHAR,
+    target_value DOUBLE,
+    target_high DOUBLE,
+    actual_value DOUBLE,
+    completion DOUBLE,
+    weight DOUBLE,
+    score DOUBLE,
+    claimed_score DOUBLE,
+    scorable BOOLEAN
+)""",
+    "findings": """
+CREATE TABLE findings (
+    project_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    code VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    title VARCHAR,
+    indicator VARCHAR,
+    file VARCHAR,
+    line INTEGER,
+    message VARCHAR,
+    recurring BOOLEAN NOT NULL
+)""",
+}
+
+# (table, columns the writer sends, in order) — the frames handed to the store carry exactly these.
+COLUMNS = {
+    name: [line.split()[0] for line in ddl.strip().splitlines()[1:-1]]
+    for name, ddl in TABLES.items()
+}
+
+VIEWS = {
+    "v_projects": """
+CREATE VIEW v_projects AS
+SELECT p.year, p.code, p.department, p.name, p.implementer, p.status, p.profile,
+       p.budget, p.executed, p.exec_rate, p.exec_score,
+       p.output_score, p.benefit_score, p.satisfaction_score, p.cost_score,
+       p.total, p.grade, p.claimed_total, p.claimed_grade, p.claimed_total - p.total AS claimed_minus_total, p.inflated,
+       prev.total AS prev_total, prev.grade AS prev_grade, p.total - prev.total AS change,
+       p.errors, p.warnings, p.infos,
+       p.source_file, p.source_line, p.source_hash, p.project_key, p.run_id, r.started_at AS run_started_at, r.perfeval_version
+FROM projects p
+JOIN runs r ON r.run_id = p.run_id
+LEFT JOIN projects prev ON prev.project_key = p.project_key AND prev.year = p.year - 1""",
+    "v_indicators": """
+CREATE VIEW v_indicators AS
+SELECT p.year, p.code, p.department, p.name AS project_name,
+       i.pos, i.level1, i.level2, i.name, i.ref, i.target, i.actual, i.kind, i.unit,
+       i.target_value, i.target_high, i.actual_value, i.completion, i.weight, i.score, i.claimed_score, i.scorable,
+       i.project_key, i.run_id
+FROM indicators i
+JOIN projects p ON p.project_key = i.project_key AND p.year = i.year""",
+    "v_findings": """
+CREATE VIEW v_findings AS
+SELECT p.year, p.code AS project_code, p.department, p.name AS project_name,
+       f.code, f.severity, f.title, f.indicator, f.message, f.recurring, f.file, f.line,
+       f.project_key, f.run_id
+FROM findings f
+JOIN projects p ON p.project_key = f.project_key AND p.year = f.year""",
+    "v_departments_by_year": """
+CREATE VIEW v_departments_by_year AS
+SELECT p.department, p.year,
+       count(*) AS projects,
+       count(*) FILTER (WHERE p.status = 'scored') AS scored,
+       count(*) FILTER (WHERE p.status <> 'scored') AS rejected,
+       avg(p.total) FILTER (WHERE p.status = 'scored') AS avg_total,
+       CASE WHEN sum(p.budget) FILTER (WHERE p.status = 'scored') > 0
+            THEN sum(p.total * p.budget) FILTER (WHERE p.status = 'scored') / sum(p.budget) FILTER (WHERE p.status = 'scored')
+       END AS budget_weighted_total,
+       sum(p.budget) FILTER (WHERE p.status = 'scored') AS budget,
+       sum(p.executed) FILTER (WHERE p.status = 'scored') AS executed,
+       count(*) FILTER (WHERE p.status = 'scored' AND p.inflated) AS inflated_projects,
+       sum(p.errors) AS errors,
+       sum(p.warnings) AS warnings
+FROM projects p
+GROUP BY p.department, p.year""",
+}

@@ -1,0 +1,114 @@
+"""Year over year: last year's score, recurring findings, targets below last year's actual.
+
+Plain polars on frames the store returns (:class:`.duck.Prior`); no SQL here.
+
+A project is identified across years by its key (:func:`key_expr`):
+``code:<项目编码>`` when it has a code — so a department renamed between years
+keeps its history — and ``name:<主管部门>\\x1f<项目名称>`` when it has none.
+"上年" is exactly the year before (year − 1).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..issues import CODES, ERROR, WARNING, Issue, make_issue
+from .duck import Prior
+
+KEY_SEP = "\x1f"
+OWN_CODES = ("PE711", "PE712", "PE713")  # the store's own notices never "recur"
+EPS = 1e-9
+
+
+def _clean(col: str) -> pl.Expr:
+    c = pl.col(col).cast(pl.String).str.strip_chars()
+    return pl.when(c == "").then(None).otherwise(c)
+
+
+def key_expr(code: str = "code", department: str = "department", name: str = "name") -> pl.Expr:
+    """The project key: by code, else by department and name, else null (the project cannot be stored)."""
+    c, d, n = _clean(code), _clean(department), _clean(name)
+    return (
+        pl.when(c.is_not_null()).then(pl.lit("code:") + c)
+        .when(d.is_not_null() & n.is_not_null()).then(pl.lit("name:") + d + pl.lit(KEY_SEP) + n)
+        .otherwise(None)
+        .alias("project_key")
+    )
+
+
+def year_expr(col: str = "year") -> pl.Expr:
+    """A year as Int32 (text such as "2024" included); anything else is null."""
+    y = pl.col(col).cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False)
+    return pl.when((y >= 1900) & (y <= 2999)).then(y).otherwise(None).alias("year")
+
+
+def previous_columns(cur: pl.DataFrame, prior: Prior) -> pl.DataFrame:
+    """``cur`` (sub, project_key, year, total) → sub, 上年总分, 上年等级, 变化 (null where there is no last year)."""
+    prev = prior.projects.select(
+        "project_key", (pl.col("year") + 1).cast(pl.Int32).alias("year"),
+        pl.col("total").alias("上年总分"), pl.col("grade").alias("上年等级"),
+    ).unique(subset=["project_key", "year"], keep="first")
+    out = cur.select("sub", "project_key", pl.col("year").cast(pl.Int32), "total").join(
+        prev, on=["project_key", "year"], how="left"
+    )
+    change = ((pl.col("total") - pl.col("上年总分")) * 100).round(0) / 100
+    return out.select("sub", "上年总分", "上年等级", change.alias("变化"))
+
+
+_UP = (">=", ">")
+_DOWN = ("<=", "<")
+
+
+def target_below_last_actual(cur: pl.DataFrame, prior: Prior, files: list[str]) -> list[tuple[int, Issue]]:
+    """PE710 for each indicator whose target is below its own last year's actual (above it, for ≤ indicators).
+
+    ``cur``: sub, project_key, year, level1, name, unit, op, a (target value), target (text), line.
+    The indicator is matched within the project by 一级指标, 三级指标 name and unit.
+    """
+    if cur.height == 0 or prior.indicators.height == 0:
+        return []
+    prev = prior.indicators.select(
+        "project_key", (pl.col("year") + 1).cast(pl.Int32).alias("year"), "level1", "name", "unit",
+        pl.col("kind").alias("_pkind"), pl.col("actual_value").alias("_pb"), pl.col("actual").alias("_pactual"),
+    ).unique(subset=["project_key", "year", "level1", "name", "unit"], keep="first", maintain_order=True)
+    c = cur.filter(pl.col("op").is_in(_UP + _DOWN) & pl.col("a").is_not_null() & pl.col("project_key").is_not_null())
+    j = c.join(prev, on=["project_key", "year", "level1", "name", "unit"], how="inner", nulls_equal=True)
+    up = pl.col("op").is_in(_UP) & pl.col("_pkind").is_in(_UP) & (pl.col("a") < pl.col("_pb") - EPS)
+    down = pl.col("op").is_in(_DOWN) & pl.col("_pkind").is_in(_DOWN) & (pl.col("a") > pl.col("_pb") + EPS)
+    hits = j.filter(up | down).sort("sub", "line")
+    out = []
+    for r in hits.iter_rows(named=True):
+        lower = r["op"] in _UP
+        out.append((r["sub"], make_issue(
+            "PE710", file=files[r["sub"]], line=r["line"], indicator=r["name"],
+            target=r["target"] or "", year=r["year"] - 1, actual=r["_pactual"] or "",
+            relation="低于" if lower else "高于（反向指标）",
+        )))
+    return out
+
+
+def recurring(cur: pl.DataFrame, prior: Prior, files: list[str]) -> tuple[list[tuple[int, Issue]], pl.DataFrame]:
+    """PE711 once per project and code found this year and last year.
+
+    ``cur``: sub, project_key, year, code, severity, line — this run's findings.  Returns the new
+    issues and the (project_key, year, code) triples that recur (to mark them in the store).
+    """
+    empty = pl.DataFrame(schema={"project_key": pl.String, "year": pl.Int32, "code": pl.String})
+    if cur.height == 0 or prior.findings.height == 0:
+        return [], empty
+    prev = prior.findings.select("project_key", (pl.col("year") + 1).cast(pl.Int32).alias("year"), "code").unique()
+    c = cur.filter(pl.col("severity").is_in([ERROR, WARNING]) & ~pl.col("code").is_in(list(OWN_CODES)))
+    j = (
+        c.join(prev, on=["project_key", "year", "code"], how="inner")
+        .group_by("sub", "project_key", "year", "code")
+        .agg(pl.col("line").min())
+        .sort("sub", "code")
+    )
+    issues = []
+    for r in j.iter_rows(named=True):
+        spec = CODES.get(r["code"])
+        issues.append((r["sub"], make_issue(
+            "PE711", file=files[r["sub"]], line=r["line"], finding=r["code"],
+            title=spec.title if spec else "", year=r["year"] - 1,
+        )))
+    return issues, j.select("project_key", "year", "code")

@@ -1,0 +1,296 @@
+"""Results store (issue 14): a real DuckDB file in a temp folder — two years, re-runs, interruption, history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT
+from perfeval.cli import main
+from perfeval.store import open_store
+
+YEAR = re.compile(r"^  year: 20\d\d$", re.M)
+
+
+def read_csv(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+
+
+def year_dir(root: Path, year: int, edit=None) -> Path:
+    """The examples as submissions of ``year`` (seed-as-published left out: it is the same project as seed-corrected)."""
+    d = root / f"y{year}"
+    d.mkdir()
+    for src in sorted(EXAMPLES.glob("*.yaml")):
+        if src.name == "seed-as-published.yaml":
+            continue
+        text = YEAR.sub(f"  year: {year}", src.read_text("utf-8"))
+        if edit:
+            text = edit(src.name, text)
+        (d / src.name).write_text(text, "utf-8")
+    return d
+
+
+def batch(*args) -> tuple[int, str]:
+    res = CliRunner().invoke(main, ["batch", *map(str, args), "--seed", "1", "--jobs", "1"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    return res.exit_code, res.output
+
+
+def history(db, *args) -> list[dict]:
+    res = CliRunner().invoke(main, ["history", "--db", str(db), "--format", "json", *args])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def by_file(rows: list[dict]) -> dict[str, dict]:
+    return {Path(r["源文件"]).name: r for r in rows}
+
+
+def snapshot(db: Path) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall()))
+                for t in ("runs", "projects", "funds", "indicators", "findings")}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def years(tmp_path):
+    def renamed(name, text):
+        if name == "hubei-rural-water.yaml":  # the department is renamed in the second year; the code stays
+            return text.replace("department: 某县水利和湖泊局", "department: 某县水利局")
+        return text
+
+    return year_dir(tmp_path, 2023), year_dir(tmp_path, 2024, renamed)
+
+
+def test_two_years_and_a_rerun(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "results.duckdb"
+    code, out = batch(y1, "--out", tmp_path / "o1", "--db", db)
+    assert code in (0, 1), out
+    assert db.exists()
+    s1 = by_file(read_csv(tmp_path / "o1" / "summary.csv"))
+    assert "上年总分" not in next(iter(s1.values()))  # nothing earlier in the store: no 上年 columns
+    for run in ("o2", "o2b"):  # the second year, then a re-run of it
+        code, out = batch(y2, "--out", tmp_path / run, "--db", db)
+        assert code in (0, 1), out
+    store = open_store(db)
+    try:
+        dup = store.query("SELECT project_key, year, count(*) AS n FROM projects GROUP BY ALL HAVING n > 1")
+        assert dup.height == 0, dup
+        assert store.count("projects") == 2 * len(s1)
+        assert store.query("SELECT count(*) AS n FROM runs")["n"][0] == 3
+        # no indicator, fund or finding rows are left over from the replaced run
+        for table in ("indicators", "funds", "findings"):
+            left = store.query(f"SELECT count(*) AS n FROM {table} t JOIN projects p USING (project_key, year) WHERE t.run_id <> p.run_id")
+            assert left["n"][0] == 0, table
+    finally:
+        store.close()
+    s2 = by_file(read_csv(tmp_path / "o2b" / "summary.csv"))
+    assert s2.keys() == s1.keys()
+    for name, row in s2.items():
+        assert row["上年总分"] == s1[name]["总分"], name  # last year's total, as the first summary printed it
+        assert row["上年等级"] == s1[name]["等级"]
+        assert float(row["变化"]) == pytest.approx(float(row["总分"]) - float(s1[name]["总分"]), abs=0.005)
+    # history --code: both years, totals of the summaries, oldest first; the renamed department matched by code
+    code_ = s1["hubei-rural-water.yaml"]["项目编码"]
+    h = history(db, "--code", code_)
+    assert [r["year"] for r in h] == [2023, 2024]
+    assert [f"{r['total']:.2f}" for r in h] == [s1["hubei-rural-water.yaml"]["总分"], s2["hubei-rural-water.yaml"]["总分"]]
+    assert [r["department"] for r in h] == ["某县水利和湖泊局", "某县水利局"]
+    assert h[1]["findings"]["warning"] == int(s2["hubei-rural-water.yaml"]["警告数"])
+    # --department: the department's projects in every year, including the year under its former name
+    assert [r["year"] for r in history(db, "--department", "某县水利局")] == [2023, 2024]
+
+
+def test_project_without_code_is_matched_by_department_and_name(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    batch(y2, "--out", tmp_path / "o2", "--db", db)
+    s1 = by_file(read_csv(tmp_path / "o1" / "summary.csv"))
+    s2 = by_file(read_csv(tmp_path / "o2" / "summary.csv"))
+    assert s2["seed-corrected.yaml"]["项目编码"] == ""
+    assert s2["seed-corrected.yaml"]["上年总分"] == s1["seed-corrected.yaml"]["总分"]
+    h = history(db, "--name", "送温暖")
+    assert [(r["code"], r["year"]) for r in h] == [(None, 2023), (None, 2024)]
+
+
+def test_recurring_findings_and_target_below_last_actual(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    i1 = read_csv(tmp_path / "o1" / "issues.csv")
+    assert not [r for r in i1 if r["代码"] in ("PE710", "PE711")]  # no earlier year: nothing to compare
+    batch(y2, "--out", tmp_path / "o2", "--db", db)
+    i2 = read_csv(tmp_path / "o2" / "issues.csv")
+    s2 = by_file(read_csv(tmp_path / "o2" / "summary.csv"))
+    # PE406 (自评得分偏高) in both years for the Hubei project → one PE711 naming it, and the summary lists it
+    hubei = [r for r in i2 if Path(r["文件"]).name == "hubei-rural-water.yaml"]
+    rec = [r for r in hubei if r["代码"] == "PE711"]
+    assert any("PE406" in r["说明"] for r in rec), rec
+    assert "PE406" in s2["hubei-rural-water.yaml"]["上年也有的问题"].split("、")
+    # every recurring code is one that the project had in both years
+    had1 = {(Path(r["文件"]).name, r["代码"]) for r in i1}
+    for r in (r for r in i2 if r["代码"] == "PE711"):
+        found = re.match(r"(PE\d{3})", r["说明"]).group(1)
+        assert (Path(r["文件"]).name, found) in had1
+    # targets kept while last year's actual was higher: "≥95%" against 97 % in 2023
+    pe710 = [r for r in hubei if r["代码"] == "PE710"]
+    assert any(r["指标"] == "水质检测合格率" and "97%" in r["说明"] for r in pe710), pe710
+    # the store marks the recurring findings
+    store = open_store(db)
+    try:
+        f = store.query("SELECT code FROM v_findings WHERE year = 2024 AND recurring AND project_code = ?", [s2["hubei-rural-water.yaml"]["项目编码"]])
+        assert "PE406" in f["code"].to_list()
+        v = store.query("SELECT year, total, prev_total, change FROM v_projects WHERE code = ? ORDER BY year", [s2["hubei-rural-water.yaml"]["项目编码"]])
+        assert v["prev_total"].to_list()[0] is None and v["prev_total"][1] == v["total"][0]
+        d = store.query("SELECT * FROM v_departments_by_year ORDER BY department, year")
+        assert d.height >= 4 and d["projects"].sum() == store.count("projects")
+    finally:
+        store.close()
+
+
+def test_lowered_target_in_second_year(tmp_path):
+    def lower(name, text):
+        return text.replace('target: "≥5户"', 'target: "≥3户"') if name == "seed-corrected.yaml" else text
+
+    y1 = year_dir(tmp_path, 2023)
+    y2 = year_dir(tmp_path, 2024, lower)
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    batch(y2, "--out", tmp_path / "o2", "--db", db)
+    rows = [r for r in read_csv(tmp_path / "o2" / "issues.csv") if r["代码"] == "PE710" and Path(r["文件"]).name == "seed-corrected.yaml"]
+    # ≥3户 against 5 done last year; ≥95% against 100 % done last year.  ≥5户 against 5 (equal) would not be flagged.
+    assert sorted(r["指标"] for r in rows) == ["按照工作计划完成进度", "送温暖帮扶困难职工数"]
+    row = next(r for r in rows if r["指标"] == "送温暖帮扶困难职工数")
+    assert "≥3户" in row["说明"] and "上年（2023 年）实际完成值 5" in row["说明"] and row["行号"]
+
+
+def test_duplicate_project_in_one_run_is_stored_once(tmp_path):
+    y1 = year_dir(tmp_path, 2023)
+    (y1 / "zz-copy.yaml").write_text((y1 / "hubei-rural-water.yaml").read_text("utf-8"), "utf-8")
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o", "--db", db)
+    rows = [r for r in read_csv(tmp_path / "o" / "issues.csv") if r["代码"] == "PE712"]
+    assert [Path(r["文件"]).name for r in rows] == ["zz-copy.yaml"] and "hubei-rural-water.yaml" in rows[0]["说明"]
+    h = history(db, "--code", "42118221T000000012345")
+    assert len(h) == 1 and Path(h[0]["source_file"]).name == "hubei-rural-water.yaml"
+
+
+INTERRUPT = """
+import sys, time
+sys.path.insert(0, {src!r})
+from perfeval.batch import Options, Progress, run
+
+class Stop(Progress):
+    def stage(self, text):
+        if text.startswith({at!r}):
+            open({marker!r}, "w").write(text)
+            time.sleep(120)
+
+run([{inputs!r}], Options(out={out!r}, db={db!r}, jobs=1, seed=1), Stop())
+"""
+
+
+def _interrupt(tmp_path, inputs, db, at, sig, name) -> subprocess.CompletedProcess:
+    marker = tmp_path / f"{name}.marker"
+    script = INTERRUPT.format(src=str(ROOT / "src"), at=at, marker=str(marker), inputs=str(inputs),
+                              out=str(tmp_path / name), db=str(db))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never reached the store"
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_interrupted_run_leaves_the_store_as_it_was(years, tmp_path, sig):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    before = snapshot(db)
+    # killed after the old rows were deleted and some new ones inserted, before the commit
+    res = _interrupt(tmp_path, y2, db, "结果库：写入 indicators", sig, "o2")
+    if sig == signal.SIGKILL:
+        assert res.returncode == -signal.SIGKILL
+    else:  # the run ends with Interrupted(143), which the script does not catch
+        assert res.returncode != 0 and b"Interrupted" in res.stderr, res.stderr[-2000:]
+    assert snapshot(db) == before
+    assert not (tmp_path / "o2" / "summary.csv").exists()
+    # and the store still works: the second year goes in normally afterwards
+    batch(y2, "--out", tmp_path / "o2", "--db", db)
+    assert len(history(db)) == 2 * len(before["projects"])
+
+
+def test_interrupted_first_run_creates_no_store(years, tmp_path):
+    y1, _ = years
+    db = tmp_path / "new.duckdb"
+    _interrupt(tmp_path, y1, db, "结果库：写入 findings", signal.SIGTERM, "o1")
+    assert not db.exists() and not Path(str(db) + ".wal").exists()
+
+
+def test_history_of_a_missing_store_is_an_error_and_creates_nothing(tmp_path):
+    db = tmp_path / "nope.duckdb"
+    res = CliRunner().invoke(main, ["history", "--db", str(db)])
+    assert res.exit_code == 2 and "PE714" in res.output
+    assert not db.exists()
+
+
+def test_a_file_that_is_not_a_store_is_refused_and_left_alone(years, tmp_path):
+    y1, _ = years
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a database", "utf-8")
+    code, out = batch(y1, "--out", tmp_path / "o", "--db", bad)
+    assert code == 2 and "PE715" in out
+    assert bad.read_text("utf-8") == "not a database"
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    code, out = batch(y1, "--out", tmp_path / "o", "--db", other)
+    assert code == 2 and "PE717" in out
+    res = CliRunner().invoke(main, ["history", "--db", str(other)])
+    assert res.exit_code == 2 and "PE717" in res.output
+
+
+def test_history_table_format(years, tmp_path):
+    y1, _ = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o", "--db", db)
+    res = CliRunner().invoke(main, ["history", "--db", str(db), "--code", "42118221T000000012345"])
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert res.exit_code == 0 and "农村饮水安全巩固提升工程" in res.output and "2023" in res.output
+    res = CliRunner().invoke(main, ["history", "--db", str(db), "--code", "无此编码"])
+    assert res.exit_code == 0 and "没有找到" in res.output
+    assert os.path.getsize(db) > 0
+
+
+def test_docs_describe_every_table_view_and_column():
+    from perfeval.store.schema import COLUMNS, VIEWS
+
+    doc = (ROOT / "docs" / "store.md").read_text("utf-8")
+    for table, cols in COLUMNS.items():
+        assert f"### {table}" in doc, table
+        for c in cols:
+            assert re.search(rf"\b{c}\b", doc), (table, c)
+    for view in VIEWS:
+        assert f"`{view}`" in doc, view
