@@ -14,7 +14,7 @@ RANK = {
     "review": 4,
     "pipeline": 5, "lint": 5, "audit": 5, "store": 5,
     "render": 6, "batch": 6,
-    "cli": 7,
+    "cli": 7, "serve": 7,
 }
 
 

@@ -128,6 +128,16 @@ _c("PE715", ERROR, "结果库无法打开", "{reason}", "确认文件是 perfeva
 _c("PE716", ERROR, "结果库版本不符", "{reason}", "用与结果库版本相同的 perfeval 打开，或另建一个结果库。")
 _c("PE717", ERROR, "不是 perfeval 结果库", "{reason}", "--db 应指向 perfeval batch --db 写出的文件，或一个尚不存在的新文件。")
 _c("PE718", ERROR, "写入结果库失败", "{reason}", "检查磁盘空间和写入权限后重新运行；结果库保持运行前的状态。")
+# --- PE95x: the web workbench (perfeval serve) -------------------------------------
+_c("PE950", ERROR, "上传文件过大", "上传的文件“{name}”大小 {size} 字节，超过上限 {limit} 字节；本次上传未保存任何文件", "一个文件只放一个项目；确需更大文件时用 perfeval serve --max-bytes 调整上限。")
+_c("PE951", ERROR, "上传文件过多", "一次上传了 {count} 个以上的文件，超过上限 {limit} 个；本次上传未保存任何文件", "分几次上传，或用 perfeval batch 在命令行处理；上限可用 perfeval serve --max-files 调整。")
+_c("PE952", ERROR, "请求过大", "请求大小超过上限 {limit} 字节；本次上传未保存任何文件", "分几次上传，或用 perfeval batch 在命令行处理；上限可用 perfeval serve --max-request 调整。")
+_c("PE953", ERROR, "压缩包无法读取", "压缩包“{name}”无法读取：{reason}", "请上传标准 ZIP 压缩包（不加密），或直接上传文件。")
+_c("PE954", ERROR, "跨站请求被拒绝", "请求来自其他网站（{reason}），已拒绝", "请在 perfeval 工作台自己的页面上操作；刷新页面后重试。")
+_c("PE955", ERROR, "需要访问令牌", "访问本服务需要令牌（token）", "使用启动 perfeval serve 时打印的带 token 的地址打开，或在请求头中加 Authorization: Bearer <token>。")
+_c("PE956", ERROR, "没有上传文件", "请求中没有上传文件（表单字段 files）", "在表单字段 files 中附上一个或多个文件。")
+_c("PE957", ERROR, "找不到对象", "找不到{what}“{name}”", "检查地址是否完整；草稿和批次保存在 perfeval serve --data 目录中。")
+_c("PE958", ERROR, "主机名不被允许", "主机名“{host}”不被允许", "用 http://127.0.0.1:端口/ 打开；需要在其他主机上访问时，用 --host 和 --token 启动。")
 
 # --- PE8xx: report text audit (perfeval audit, 数字勾稽核对) --------------------------
 _c("PE800", ERROR, "占比计算错误", "{part}占{whole}的比例应为 {expected}，文中写作 {claimed}", "按“部分 ÷ 合计 × 100”重算占比，四舍五入到文中的小数位数。")

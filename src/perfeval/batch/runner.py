@@ -74,6 +74,7 @@ class Options:
     limits: Limits = DEFAULT_LIMITS
     floor: bool = False  # also time a bare CSafeLoader parse of the same files (``--timings``)
     db: str | None = None  # results store (DuckDB file): compare with earlier years, then store this run
+    display: dict[str, str] = field(default_factory=dict)  # input path → name shown in the outputs (uploads in perfeval serve)
 
 
 PHASES = [("list", "列出输入、启动进程"), ("parse", "读取、检查、建行（工作进程）"), ("evaluate", "校验、评分、复核"),
@@ -198,6 +199,14 @@ def _ordered(it: Any) -> Iterator[Any]:
             return
 
 
+def relabel(u: Unit, names: dict[str, str]) -> Unit:
+    """The unit shown under the names in ``names`` (its path is unchanged)."""
+    from dataclasses import replace
+
+    return replace(u, display=names.get(u.path, u.display),
+                   funds_display=names.get(u.funds, u.funds_display) if u.funds else u.funds_display)
+
+
 def _shift(frame: pl.DataFrame, off: int) -> pl.DataFrame:
     return frame.with_columns((pl.col("sub") + off).cast(pl.Int32)) if off else frame
 
@@ -235,6 +244,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     t_start = time.perf_counter()
     check_options(opts)
     units, skipped = expand_all(inputs, opts.funds)
+    if opts.display:
+        units = [relabel(u, opts.display) for u in units]
     if not units:
         raise UsageError("没有可处理的输入文件")
     out = Path(opts.out)
