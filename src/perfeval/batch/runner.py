@@ -200,11 +200,19 @@ def _ordered(it: Any) -> Iterator[Any]:
 
 
 def relabel(u: Unit, names: dict[str, str]) -> Unit:
-    """The unit shown under the names in ``names`` (its path is unchanged)."""
+    """The unit shown under the names in ``names`` (its path is unchanged; a sibling funds table too)."""
     from dataclasses import replace
 
-    return replace(u, display=names.get(u.path, u.display),
-                   funds_display=names.get(u.funds, u.funds_display) if u.funds else u.funds_display)
+    from ..declare.tables import sibling_funds
+
+    funds, funds_display = u.funds, u.funds_display
+    if funds is None and u.kind == "table":
+        sib = sibling_funds(u.path)
+        if sib is not None and str(sib) in names:
+            funds = str(sib)
+    if funds is not None:
+        funds_display = names.get(funds, funds_display)
+    return replace(u, display=names.get(u.path, u.display), funds=funds, funds_display=funds_display)
 
 
 def _shift(frame: pl.DataFrame, off: int) -> pl.DataFrame:
