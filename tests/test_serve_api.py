@@ -141,6 +141,11 @@ def test_api_batch_matches_cli_batch(c, tmp_path):
     # the same table; the source column holds the uploaded name instead of the path
     assert api_csv.lstrip("\ufeff").replace("\r\n", "\n") == cli_csv.replace(str(EXAMPLES) + "/", "").replace("\r\n", "\n")
     assert job["summary"]["projects"] == len(YAMLS)
+    dash = c.get(f"/review/{job['id']}")
+    assert dash.status_code == 200 and 'id="dept-table"' in dash.text and "送温暖帮扶专项经费" in dash.text
+    assert c.get(f"/review/{job['id']}?code=PE404&sev=警告").status_code == 200
+    proj = c.get(f"/review/{job['id']}/project", params={"file": "seed-corrected.yaml", "name": "送温暖帮扶专项经费"})
+    assert proj.status_code == 200 and 'id="project-total">100.00<' in proj.text
     assert c.get(f"/api/batch/{job['id']}/files/..%2f..%2fetc%2fpasswd").status_code == 404
     assert c.get(f"/api/batch/{job['id']}/files/job.json").status_code == 404
     assert c.get("/api/batch/0000000000000000").status_code == 404
