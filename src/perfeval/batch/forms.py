@@ -27,10 +27,10 @@ def available() -> str | None:
 
 
 def plan(results: list[dict], directory: Path, fmt: str) -> list[tuple[Path, dict]]:
-    from ..render import EXTENSIONS
+    from ..render import formats
     from ..render.output import plan_directory
 
-    return plan_directory(results, directory, EXTENSIONS[fmt], "form")
+    return plan_directory(results, directory, formats.get("form", fmt).extension, "form")
 
 
 def render_chunk(args: tuple[list[tuple[str, dict]], str]) -> list[tuple[int, str | None]]:

@@ -40,6 +40,7 @@ from ..profile import ProfileError, get_profile
 from . import forms as forms_mod
 from . import recheck, storing
 from ..readers import READERS, Skipped
+from ..render.formats import FORMATS
 from .inputs import Unit, UsageError, expand_all
 from .report import (
     STATUS_SCORED, TEXT, Batch, Table, build, department_table, detail_table, grade_table, indicators_table, issues_table,
@@ -50,7 +51,7 @@ from .storing import StoreError
 from .writers import Staging, Workbook, write_csv
 
 OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
-FORM_CHOICES = ("html", "xlsx", "none")
+FORM_CHOICES = tuple(f.name for f in FORMATS.values() if f.kind == "form" and f.per_project) + ("none",)
 
 
 class Interrupted(Exception):

@@ -101,7 +101,7 @@ def _timings(res: _runner.Result) -> None:
 @click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False), help="输出目录（不存在则创建）")
 @profile_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="并行进程数  [默认：CPU 核数]")
-@click.option("--forms", type=click.Choice(["html", "xlsx", "none"]), default="none", show_default=True,
+@click.option("--forms", type=click.Choice(_runner.FORM_CHOICES), default="none", show_default=True,
               help="为每个已评分项目生成一份自评表，放在 forms/ 下")
 @click.option("--sample", type=click.IntRange(0), default=None, help="复核抽样项目数  [默认：10%，至少 1 个]")
 @click.option("--seed", type=click.IntRange(0), default=None, help="抽样随机种子（同一批次、同一种子，抽样结果相同）")

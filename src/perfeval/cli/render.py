@@ -11,7 +11,7 @@ import click
 from ..declare.load import Limits
 from ..issues import ERROR, make_issue
 from ..pipeline import evaluate, results
-from ..render import BINARY_FORMATS, EXTENSIONS, FORM_FORMATS, REPORT_FORMATS, TemplateProblem, render_forms, render_reports
+from ..render import FORM_FORMATS, REPORT_FORMATS, TemplateProblem, formats, render_document
 from ..render.output import KIND_WORD, is_directory_target, plan_directory, write_atomic
 from ..render.templating import PACKAGED_DIR, environment
 from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
@@ -25,15 +25,14 @@ def _fail(code: str, exit_code: int, **params) -> None:
 
 
 def _render_one_doc(kind: str, fmt: str, res: list[dict], templates: str | None, review: bool) -> str | bytes:
-    if kind == "form":
-        return render_forms(res, fmt, templates, show_review=review)
-    return render_reports(res, fmt, templates)
+    return render_document(kind, res, fmt, templates, show_review=review)
 
 
 def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, profile: str | None,
          max_bytes: int, max_aliases: int, review: bool) -> None:
     check_profile(profile)
-    if out is None and fmt in BINARY_FORMATS:
+    spec = formats.get(kind, fmt)
+    if out is None and spec.binary:
         _fail("PE702", EXIT_USAGE, format=fmt)
     if templates is not None:
         try:
@@ -65,7 +64,7 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
             elif is_directory_target(out):
                 d = Path(out)
                 d.mkdir(parents=True, exist_ok=True)
-                for path, r in plan_directory(scored, d, EXTENSIONS[fmt], kind):
+                for path, r in plan_directory(scored, d, spec.extension, kind):
                     write_atomic(path, _render_one_doc(kind, fmt, [r], templates, review))
                     console().print(f"已写入 {path}")
             else:

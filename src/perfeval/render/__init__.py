@@ -14,48 +14,43 @@ from __future__ import annotations
 
 import os
 
+from . import formats
 from .context import form_view
+from .formats import FORMATS, OutputFormat
 from .report import report_view
 from .templating import TemplateProblem, environment
 
-FORM_FORMATS = ("html", "md", "xlsx")
-REPORT_FORMATS = ("md", "html", "docx")
-BINARY_FORMATS = ("xlsx", "docx")
-EXTENSIONS = {"html": ".html", "md": ".md", "xlsx": ".xlsx", "docx": ".docx"}
+FORM_FORMATS = formats.names("form")
+REPORT_FORMATS = formats.names("report")
+BINARY_FORMATS = tuple(dict.fromkeys(f.name for f in FORMATS.values() if f.binary))
+EXTENSIONS = {f.name: f.extension for f in FORMATS.values()}
 
 __all__ = [
-    "FORM_FORMATS", "REPORT_FORMATS", "BINARY_FORMATS", "EXTENSIONS", "TemplateProblem",
-    "environment", "form_view", "report_view", "render_forms", "render_reports",
+    "FORM_FORMATS", "REPORT_FORMATS", "BINARY_FORMATS", "EXTENSIONS", "FORMATS", "OutputFormat", "TemplateProblem",
+    "environment", "form_view", "report_view", "render_forms", "render_reports", "render_document",
 ]
+
+#: how each document kind turns result records into views
+VIEWS = {"form": form_view, "report": report_view}
 
 
 def _scored(results: list[dict]) -> list[dict]:
     return [r for r in results if r.get("status") == "scored"]
 
 
+def render_document(kind: str, results: list[dict], fmt: str, templates: str | os.PathLike | None = None,
+                    show_review: bool = True) -> str | bytes:
+    """All scored results as one document of ``kind`` in format ``fmt`` (see :mod:`.formats`)."""
+    spec = formats.get(kind, fmt)
+    views = [VIEWS[kind](r) for r in _scored(results)]
+    return spec.build(views, templates=templates, show_review=show_review)
+
+
 def render_forms(results: list[dict], fmt: str, templates: str | os.PathLike | None = None, show_review: bool = True) -> str | bytes:
     """All scored results' 自评表 in one document (``str`` for html/md, ``bytes`` for xlsx)."""
-    views = [form_view(r) for r in _scored(results)]
-    if fmt == "xlsx":
-        from .xlsx import workbook_bytes
-
-        return workbook_bytes(views, show_review)
-    if fmt not in ("html", "md"):
-        raise ValueError(f"unknown form format {fmt!r}")
-    from .templating import render_template
-
-    return render_template(f"form.{fmt}", templates, forms=views, show_review=show_review)
+    return render_document("form", results, fmt, templates, show_review)
 
 
 def render_reports(results: list[dict], fmt: str, templates: str | os.PathLike | None = None) -> str | bytes:
     """All scored results' 自评报告 in one document (``str`` for md/html, ``bytes`` for docx)."""
-    views = [report_view(r) for r in _scored(results)]
-    if fmt == "docx":
-        from .docx import document_bytes
-
-        return document_bytes(views)
-    if fmt not in ("html", "md"):
-        raise ValueError(f"unknown report format {fmt!r}")
-    from .templating import render_template
-
-    return render_template(f"report.{fmt}", templates, reports=views)
+    return render_document("report", results, fmt, templates)
