@@ -21,13 +21,57 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Operators, as stored in frames and JSON.
+# Operators, as stored in frames and JSON.  Each scoring operator is a method of
+# perfeval.methods (registered there, with its grammar hook, printer and labels);
+# "empty" and "na" are not methods: nothing written, and 不适用.
 GE, GT, LE, LT, EQ, RANGE, QUAL, EMPTY, NA = ">=", ">", "<=", "<", "=", "range", "qualitative", "empty", "na"
-NUMERIC_OPS = (GE, GT, LE, LT, EQ, RANGE)
-OP_SYMBOL = {GE: "≥", GT: ">", LE: "≤", LT: "<", EQ: "="}
+
+
+class _Ops(Sequence):
+    """Operators of the registered methods that satisfy ``pred`` — read live from the registry."""
+
+    def __init__(self, pred) -> None:
+        self._pred = pred
+
+    def _ops(self) -> list[str]:
+        return [m.op for m in _METHODS.values() if self._pred(m)]
+
+    def __getitem__(self, i):
+        return self._ops()[i]
+
+    def __len__(self) -> int:
+        return len(self._ops())
+
+    def __contains__(self, op: object) -> bool:
+        m = _METHODS.get(op) if isinstance(op, str) else None
+        return m is not None and bool(self._pred(m))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self._ops()))
+
+
+class _Symbols(Mapping):
+    """op → comparator symbol (≥ > ≤ < =) of the point methods, from the registry."""
+
+    def _map(self) -> dict[str, str]:
+        return {m.op: m.symbol for m in _METHODS.values() if m.symbol}
+
+    def __getitem__(self, op: str) -> str:
+        return self._map()[op]
+
+    def __iter__(self):
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
+NUMERIC_OPS: Sequence[str] = _Ops(lambda m: m.numeric)
+OP_SYMBOL: Mapping[str, str] = _Symbols()
 
 _PREFIX = [
     # longest first within each group; matched after NFKC normalisation
@@ -125,6 +169,10 @@ def _canon_unit(u: str | None) -> str | None:
     return _UNIT_CANON.get(u, u)
 
 
+canon_unit = _canon_unit  # for method grammar hooks (perfeval.methods)
+UNIT_PATTERN = _UNIT  # a unit, possibly compound (元/人*月)
+
+
 # Larger magnitudes are not plausible in any form (1e15 元 is over thirty times the whole national budget)
 # and cannot be shown with two exact decimals; they are treated like NaN/Infinity.
 MAX_ABS = 1e15
@@ -132,6 +180,9 @@ MAX_ABS = 1e15
 
 def _finite(x: float) -> bool:
     return math.isfinite(x) and abs(x) < MAX_ABS
+
+
+finite = _finite
 
 
 @lru_cache(maxsize=65536)
@@ -156,6 +207,11 @@ def parse(text: object) -> Rule:
         return Rule(EMPTY, text=raw)
     if t in NA_MARKS:
         return Rule(NA, text=raw)
+    for method in _METHODS.values():  # notations of registered methods (e.g. 区间（含容差）“100±5台”)
+        if method.grammar is not None:
+            r = method.grammar(t, raw)
+            if r is not None:
+                return r
 
     m = _RE_PM.match(t)
     if m:
@@ -227,15 +283,14 @@ def _num_text(v: float) -> str:
     return format(v, ".10g")
 
 
+num_text = _num_text
+
+
 def format_rule(rule: Rule) -> str:
     """Canonical notation for a rule; ``parse(format_rule(r))`` gives ``r`` back (text aside)."""
-    unit = rule.unit or ""
-    if rule.op == RANGE:
-        if rule.value is not None and rule.hi is not None and rule.value == -rule.hi and rule.hi > 0:
-            return f"±{_num_text(rule.hi)}{unit}"
-        return f"{_num_text(rule.value)}{unit}-{_num_text(rule.hi)}{unit}"
-    if rule.op in OP_SYMBOL:
-        return f"{OP_SYMBOL[rule.op]}{_num_text(rule.value)}{unit}"
+    m = _METHODS.get(rule.op)
+    if m is not None and m.format is not None:
+        return m.format(rule)
     if rule.op == NA:
         return "/"
     return rule.text
@@ -309,3 +364,7 @@ def qualitative_tier(actual: str, target: str | None = None) -> str | None:
     if re.match(r"^(?:已经|已|全部|均已|均|按时|按期|如期)*(完成|达成|达到|实现|落实)", a) and not re.search(r"未|部分|基本", a):
         return TIER_MET
     return None
+
+
+# the registry of comparison methods; imported last because the method modules use this one
+from .methods import METHODS as _METHODS  # noqa: E402

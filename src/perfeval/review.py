@@ -13,6 +13,7 @@ from typing import Any, Callable
 import polars as pl
 
 from .issues import Issue, make_issue
+from . import methods
 from .notation import NUMERIC_OPS
 from .numbers import fmt as _fmt, pct as _pct
 from .scoring.engine import Scored
@@ -149,14 +150,14 @@ def review(s: Scored, files: list[str]) -> list[Issue]:
     for pname, p in s.profiles.items():
         if p.over_achievement is None:
             continue
-        cond = (_col("profile") == pname) & _col("op").is_in([">=", ">", "="]) & (_col("a") > 0) & (_col("b") >= _col("a") * p.over_achievement - 1e-9)
+        cond = (_col("profile") == pname) & _col("op").is_in(methods.ops(over=True)) & (_col("a") > 0) & (_col("b") >= _col("a") * p.over_achievement - 1e-9)
         if p.equality_ceiling:
             cond = cond & ~((_col("op") == "=") & _col("a").is_in(list(p.equality_ceiling)) & (_col("unit") == "%"))
         out += _emit(I, cond, files, "PE405",
                      lambda r, p=p: {"actual": r["actual"], "target": r["target"], "ratio": pct(r["b"] / r["a"], 0), "threshold": pct(p.over_achievement, 0)},
                      line="l_actual")
     # actual copied from the target's notation ("≥266米" as the actual)
-    out += _emit(I, _col("op").is_in(list(NUMERIC_OPS)) & _col("b_op").is_in([">=", ">", "<=", "<"]), files, "PE410",
+    out += _emit(I, _col("op").is_in(list(NUMERIC_OPS)) & _col("b_op").is_in(methods.ops(directional=True)), files, "PE410",
                  lambda r: {"actual": r["actual"]}, line="l_actual")
     # N/A rows
     out += _emit(I, ~_col("applicable") & _col("weight").is_not_null() & (_col("weight") > 0), files, "PE414",

@@ -20,12 +20,14 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from .issues import Issue, make_issue
-from .notation import EMPTY, NA, NUMERIC_OPS, QUAL, RANGE
+from . import methods
+from .notation import EMPTY, NA, NUMERIC_OPS, QUAL
 from .profile import LEVEL1_NAMES
 
 _col = pl.col
 _NUMERIC = list(NUMERIC_OPS)
-_POINT = [">=", ">", "<=", "<", "="]
+_POINT = methods.ops(point=True)
+_SIGNED = methods.ops(signed=True)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ INDICATOR_RULES: list[Rule] = [
     ),
     Rule(
         "PE307",
-        ~((_col("op") != RANGE) & (_col("b") < 0)),
+        ~(~_col("op").is_in(_SIGNED) & (_col("b") < 0)),
         "l_actual",
         lambda r: {"field": f"指标“{r['name']}”的实际完成值", "value": _fmt(r["b"])},
     ),

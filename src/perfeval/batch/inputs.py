@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..declare.tables import FUNDS_SUFFIX, is_funds_table, sibling_funds
-from ..readers import READERS, Skipped, accepted_kinds, reader_for, scan
+from ..readers import Skipped, accepted_kinds, reader_for, scan
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from .. import methods
 from ..issues import CODES, ERROR, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Issue
 from ..lint import _name_key as name_key
 from ..profile import LEVEL1_NAMES
@@ -25,7 +26,7 @@ from .worker import Entry
 
 TEXT, INT, MONEY, SCORE, RATE = "text", "int", "money", "score", "rate"
 STATUS_SCORED, STATUS_REJECTED = "scored", "rejected"
-_OP_ZH = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "区间"}
+_OP_ZH = {op: methods.label(op) for op in methods.ops(numeric=True)}  # 比较方式 of the numeric methods
 
 
 @dataclass

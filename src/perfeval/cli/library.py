@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from .. import methods
 from ..declare.load import Limits
 from ..issues import ERROR
 from ..library import LibraryError, ScaffoldError, load_library, scaffold
@@ -17,7 +18,6 @@ from ..profile import DEFAULT_PROFILE, ProfileError, get_profile
 from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
 from .core import check_profile, emit_issues, limits_options, profile_option
 
-_COMPARATOR_ZH = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "区间", "qualitative": "定性"}
 
 
 def _usage_error(message: str) -> None:
@@ -61,7 +61,7 @@ def library_cmd(sector, fmt_):
         for h in ("编码", "一级指标", "二级指标", "三级指标", "单位", "比较", "典型目标值", "核心"):
             t.add_column(h, overflow="fold", no_wrap=h == "编码")
         for i in sorted(s.indicators, key=lambda i: i.sort_key()):
-            t.add_row(i.code, i.level1, i.level2, i.name, i.unit or "—", _COMPARATOR_ZH.get(i.comparator, i.comparator),
+            t.add_row(i.code, i.level1, i.level2, i.name, i.unit or "—", methods.label(i.comparator),
                       i.typical_target, "★" if i.core else "")
         con.print(t)
     con.print(f"共 {sum(len(s.indicators) for s in sectors)} 项指标。在提交文件中写 ref: <编码> 引用；"

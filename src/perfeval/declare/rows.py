@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import polars as pl
 
+from .. import methods as _methods
 from ..notation import EMPTY, NA, QUAL, Rule, format_rule, parse, qualitative_tier, unit_factor
 from ..profile import DEFAULT_PROFILE, normalise_level1
 from ..dates import deadline_tier
@@ -194,7 +195,8 @@ def add_submission(
             if factor is None:
                 unit_ok = False
             else:
-                b_val = (b.value if b.op != "range" else (b.value + b.hi) / 2) * factor
+                mid = _methods.get(b.op).midpoint if _methods.get(b.op) else None
+                b_val = (mid(b) if mid is not None else b.value) * factor
         elif t.op == QUAL and b.op not in (EMPTY, NA):
             tier = deadline_tier(t.text, b.text) or qualitative_tier(b.text or format_rule(b), t.text)
         I["sub"].append(sub)

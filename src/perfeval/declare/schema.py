@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import methods
 from .structure import SPEC
 
 _DESCRIPTIONS = {
@@ -47,7 +48,7 @@ def _node(tag: Any, key: str | None = None) -> dict:
             "target": {"anyOf": [
                 {"type": ["string", "number", "null"]},
                 {"type": "object", "required": ["value"], "additionalProperties": False,
-                 "properties": {"op": {"enum": [">=", ">", "<=", "<", "="]}, "value": {"type": "number"},
+                 "properties": {"op": {"enum": methods.ops(point=True)}, "value": {"type": "number"},
                                 "hi": {"type": "number"}, "unit": {"type": "string"}}},
             ]},
             "any": {},

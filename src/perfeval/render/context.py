@@ -13,12 +13,14 @@ otherwise untouched: escaping is the template's job (autoescape for HTML, the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..issues import SEVERITY_ZH
-from ..notation import EMPTY, NA, NUMERIC_OPS, OP_SYMBOL, RANGE, parse, unit_factor
+from .. import methods
+from ..notation import EMPTY, NA, NUMERIC_OPS, parse, unit_factor
 from ..numbers import fmt, pct
 
 MONEY, RATE, SCORE, PLAIN = "money", "rate", "score", "plain"
@@ -114,7 +116,8 @@ def indicator_status(ind: dict) -> str:
     if not full:
         return MISSED
     c = ind.get("completion")
-    if c is not None and kind in (">=", ">", "<=", "<", "=") and c > 1.0 + 1e-9:
+    m = methods.get(kind)
+    if c is not None and m is not None and m.point and c > 1.0 + 1e-9:
         return OVER
     return MET
 
@@ -126,22 +129,15 @@ def gap(ind: dict) -> tuple[float, str] | None:
         return None
     t = parse(ind.get("target"))
     a = parse(ind.get("actual"))
-    if not t.numeric or not a.numeric or a.op == RANGE or t.value is None or a.value is None:
+    m = methods.get(kind)
+    if m is None or m.deviation is None or not t.numeric or not a.numeric or not methods.get(a.op).point \
+            or t.value is None or a.value is None:
         return None
     unit = ind.get("unit") or t.unit
     f = unit_factor(a.unit, unit)
     if f is None:
         return None
-    b = a.value * f
-    if kind == RANGE:
-        lo, hi = t.value, t.hi if t.hi is not None else t.value
-        d = lo - b if b < lo else (b - hi if b > hi else 0.0)
-    elif kind in (">=", ">"):
-        d = t.value - b
-    elif kind in ("<=", "<"):
-        d = b - t.value
-    else:
-        d = abs(b - t.value)
+    d = m.deviation(t, a.value * f)
     return round(abs(d), 6), unit or ""
 
 
@@ -162,15 +158,16 @@ def _sichuan_target(ind: dict) -> dict:
     """Comparator, value and unit as three cells (Sichuan 510000_0013zp)."""
     kind = ind.get("kind")
     target = clean(ind.get("target"))
-    if kind in OP_SYMBOL or kind == RANGE:
+    m = methods.get(kind)
+    if m is not None and m.numeric:
         t = parse(ind.get("target"))
         if t.value is not None:
             unit = ind.get("unit") or t.unit or ""
-            if kind == RANGE:
+            if not m.point:  # the notation without its unit (80-90, ±10, 100±5); the unit has its own cell
                 hi = t.hi if t.hi is not None else t.value
-                value = f"±{num_text(hi)}" if t.value == -hi and hi > 0 else f"{num_text(t.value)}-{num_text(hi)}"
-                return {"nature": "区间", "value": value, "value_num": None, "unit": unit}
-            return {"nature": OP_SYMBOL[kind], "value": num_text(t.value), "value_num": float(t.value), "unit": unit}
+                value = m.format(dataclasses.replace(t, hi=hi, unit=None)) if m.format else t.text
+                return {"nature": m.label, "value": value, "value_num": None, "unit": unit}
+            return {"nature": m.symbol, "value": num_text(t.value), "value_num": float(t.value), "unit": unit}
     if kind == NA:
         return {"nature": "/", "value": target or "/", "value_num": None, "unit": ""}
     if kind == EMPTY or not target:

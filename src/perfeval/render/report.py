@@ -8,6 +8,7 @@ the report says so (``（单位未填写）``) and never invents it.
 
 from __future__ import annotations
 
+from .. import methods
 from ..numbers import fmt, pct
 from .context import MET, MISSED, NOT_APPLICABLE, OVER, PARTIAL, UNFILLED, UNSCORABLE, form_view
 
@@ -86,13 +87,8 @@ def _funds_facts(f: dict, r: dict) -> list[str]:
 
 
 def _cmp_words(kind: str) -> str:
-    if kind in (">=", ">"):
-        return "比年度指标值少"
-    if kind in ("<=", "<"):
-        return "超出年度指标值"
-    if kind == "range":
-        return "偏离年度指标值区间"
-    return "与年度指标值相差"
+    m = methods.get(kind)
+    return m.gap_words if m else "与年度指标值相差"
 
 
 def indicator_sentence(i: dict) -> str:
