@@ -107,3 +107,25 @@ def test_output_formats_come_from_one_registry(write):
             formats.register(fmt)
     finally:
         del formats.FORMATS[("form", "txt-test")]
+
+
+def test_an_unknown_layout_is_a_profile_error(tmp_path):
+    from perfeval.layouts import LAYOUTS
+    from perfeval.profile import ProfileError, get_profile
+
+    text = (ROOT / "src" / "perfeval" / "profiles" / "national-2020.yaml").read_text("utf-8")
+    bad = tmp_path / "hebei.yaml"
+    bad.write_text(text.replace("layout: national", "layout: hebie").replace("name: national-2020", "name: hebie-test"), "utf-8")
+    with pytest.raises(ProfileError, match="hebie"):
+        get_profile(str(bad))
+    assert {get_profile(n).layout for n in ("national-2020", "sichuan", "hubei")} <= set(LAYOUTS)
+
+
+def test_every_layout_has_its_templates_and_grid():
+    from perfeval.layouts import LAYOUTS
+    from perfeval.render.xlsx import GRIDS
+
+    templates = ROOT / "src" / "perfeval" / "templates"
+    for name, lay in LAYOUTS.items():
+        assert (templates / f"_form_{name}.html").is_file() and (templates / f"_form_{name}.md").is_file()
+        assert lay.grid_name in GRIDS

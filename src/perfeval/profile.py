@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .layouts import DEFAULT_LAYOUT, LAYOUTS
 from .notation import TIERS
 
 DEFAULT_PROFILE = "national-2020"
@@ -108,10 +109,13 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
         if reverse not in ("ratio", "linear"):
             raise ProfileError("reverse 只能是 ratio 或 linear")
         curve = str(ex.get("curve", "proportional"))  # checked against the registry by the engine
+        layout = str(d.get("layout", DEFAULT_LAYOUT))
+        if layout not in LAYOUTS:
+            raise ProfileError(f"layout“{layout}”不是已登记的自评表版式；可用：{'、'.join(LAYOUTS)}")
         p = Profile(
             name=str(_req(d, "name", "profile")),
             title=str(d.get("title", d["name"])),
-            layout=str(d.get("layout", "national")),
+            layout=layout,
             exec_weight=float(_req(ex, "weight", "execution")),
             exec_curve=curve,
             exec_reason_below=None if ex.get("reason_below") is None else float(ex["reason_below"]),

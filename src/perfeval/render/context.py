@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..issues import SEVERITY_ZH
+from ..layouts import DEFAULT_LAYOUT, LAYOUTS, get_layout
 from .. import methods
 from ..notation import EMPTY, NA, NUMERIC_OPS, parse, unit_factor
 from ..numbers import fmt, pct
@@ -150,7 +151,7 @@ def gap_text(amount: float, unit: str) -> str:
 # ---------------------------------------------------------------------------
 # the form (项目支出绩效自评表)
 # ---------------------------------------------------------------------------
-TITLES = {"national": "项目支出绩效自评表", "sichuan": "部门预算项目支出绩效自评表"}
+TITLES = {name: lay.title for name, lay in LAYOUTS.items()}  # kept for templates and callers; see perfeval.layouts
 QUALITATIVE_NATURE = "定性"
 
 
@@ -240,20 +241,21 @@ def _indicator_view(ind: dict, layout: str) -> dict:
         "note": clean(ind.get("note")),
         "line": ind.get("line"),
     }
-    if layout == "sichuan":
+    if get_layout(layout).target_cells:
         view.update(_sichuan_target(ind))
     return view
 
 
 def form_view(r: dict) -> dict:
     """Everything the 自评表 shows for one scored result record."""
-    layout = (r.get("profile") or {}).get("layout") or "national"
-    if layout not in TITLES:
-        layout = "national"
+    layout = (r.get("profile") or {}).get("layout") or DEFAULT_LAYOUT
+    if layout not in LAYOUTS:  # a record from elsewhere; a profile with an unknown layout never loads
+        layout = DEFAULT_LAYOUT
+    lay = get_layout(layout)
     p, ex = r["project"], r["execution"]
     exec_diff = diff_of(ex.get("claimed_score"), ex.get("score"))
     total_row = {
-        "label": "年度资金总额" if layout == "national" else "总额",
+        "label": lay.total_label,
         "initial": num(ex.get("initial"), MONEY),
         "budget": num(ex.get("budget"), MONEY),
         "executed": num(ex.get("executed"), MONEY),
@@ -264,7 +266,7 @@ def form_view(r: dict) -> dict:
         "diff": exec_diff,
         "total": True,
     }
-    dash = "-" if layout == "national" else "/"
+    dash = lay.source_dash
     sources = [
         {
             "label": clean(s.get("name")),
@@ -296,7 +298,7 @@ def form_view(r: dict) -> dict:
     narrative = {k: clean(v) for k, v in (r.get("narrative") or {}).items()}
     return {
         "layout": layout,
-        "title": TITLES[layout],
+        "title": lay.title,
         "year": p.get("year"),
         "file": r.get("file") or "",
         "profile": {k: clean(v) for k, v in (r.get("profile") or {}).items()},

@@ -26,6 +26,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..layouts import get_layout
 from ..safety import safe_cell
 from .context import MONEY, PLAIN, RATE, Num
 
@@ -314,8 +315,11 @@ def sichuan_grid(f: dict, show_review: bool = True) -> Grid:
     return g
 
 
+GRIDS = {"national": national_grid, "sichuan": sichuan_grid}  # by Layout.grid_name (perfeval.layouts)
+
+
 def grid_for(f: dict, show_review: bool = True) -> Grid:
-    return sichuan_grid(f, show_review) if f["layout"] == "sichuan" else national_grid(f, show_review)
+    return GRIDS[get_layout(f["layout"]).grid_name](f, show_review)
 
 
 # ---------------------------------------------------------------------------
