@@ -42,7 +42,6 @@ from .numbers import fmt, pct
 from .pipeline import documents, prepare_one
 from .profile import LEVEL1_NAMES, Profile, ProfileError, get_profile, packaged_profiles
 from .scoring.engine import prepare, profiles_for, resolve_weights
-from .validate import validate_frames
 
 STANDARD_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 # Fields that belong to the year-end self-evaluation, not to the declaration.
@@ -401,6 +400,8 @@ def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFA
     if projects.height:
         profiles = profiles_for(sorted(set(projects["profile"].to_list())))
         indicators = prepare(indicators, profiles)
+        from .validate import validate_frames  # pandera only when needed (``perfeval --help`` stays light)
+
         issues += [i for i in validate_frames(projects, funds, indicators, files) if i.code not in ACTUAL_CODES]
         indicators = resolve_weights(indicators, profiles)
         rows_by_sub: dict[int, list[dict]] = {}

@@ -22,7 +22,6 @@ from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profil
 from .readers import Document, read_path
 from .review import review
 from .scoring.engine import Scored, prepare, profiles_for, score
-from .validate import validate_frames
 
 
 @dataclass
@@ -154,6 +153,8 @@ def evaluate_frames(
         names = sorted(set(projects["profile"].to_list()))
         profiles = profiles_for(names)
         indicators = prepare(indicators, profiles)
+        from .validate import validate_frames  # pandera is imported only when something is validated (issue 15)
+
         issues += validate_frames(projects, funds, indicators, files)
         if scoring:
             scored = score(projects, funds, indicators, profiles)

@@ -142,9 +142,11 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
     return p
 
 
-def packaged_profiles() -> list[str]:
+@lru_cache(maxsize=1)
+def packaged_profiles() -> tuple[str, ...]:
+    """Names of the packaged profiles; the directory is listed once per process (issue 15: not once per file)."""
     root = resources.files("perfeval") / "profiles"
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+    return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")))
 
 
 @lru_cache(maxsize=64)
