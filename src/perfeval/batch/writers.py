@@ -58,10 +58,10 @@ class Staging:
 
     def directory(self, name: str) -> Path:
         tmp = self.out / f".{name}.{self.tag}.tmp"
+        self.dirs[name] = tmp  # registered before it exists: a signal right after mkdir still gets it removed
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
-        self.dirs[name] = tmp
         return tmp
 
     def commit(self) -> list[Path]:
