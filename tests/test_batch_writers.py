@@ -198,3 +198,30 @@ def test_rates_and_scores_are_typed_and_rounded_half_up(tmp_path):
     assert ws["A2"].value == 1.0116 and ws["A2"].number_format == "0.00%"
     assert ws["B2"].value == 90.0 and ws["B3"].value == 0.13 and ws["B2"].number_format == "0.00"
     assert ws["C2"].value == 2 and ws["A3"].value is None and ws["C3"].value is None
+
+
+def test_properties_pinned_the_same_way_when_the_whole_archive_is_rewritten(tables, tmp_path, monkeypatch):
+    """The slow path (any other archive layout) gives a valid workbook with the same cells and the fixed date."""
+    def write(path):
+        wb = W.Workbook(path)
+        for t in tables[3:5]:
+            wb.grade_chart(wb.sheet(t), t) if t.name == "等级分布" else wb.sheet(t)
+        wb.close()
+
+    write(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(W, "TAIL_LIMIT", 0)
+    write(tmp_path / "slow.xlsx")
+    with zipfile.ZipFile(tmp_path / "fast.xlsx") as a, zipfile.ZipFile(tmp_path / "slow.xlsx") as b:
+        assert a.testzip() is None and b.testzip() is None
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+
+
+def test_cut_sheet_without_a_csv_says_so_plainly(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "EXCEL_MAX_ROWS", 4)
+    t = Table("指标明细", ["源文件"], [TEXT], [[f"f{i}" for i in range(5)]], [20])
+    wb = W.Workbook(tmp_path / "d.xlsx")
+    wb.sheet(t)
+    wb.close()
+    rows = list(openpyxl.load_workbook(tmp_path / "d.xlsx")["指标明细"].iter_rows(values_only=True))
+    assert rows[-1][0] == "（共 5 行，工作表只能容纳 2 行）"

@@ -223,19 +223,21 @@ def pin_properties(path: Path, title: str, author: str, when: _dt.datetime = FIX
         k = names.index("docProps/core.xml")
         tail = infos[k:]
         blobs = {i.filename: (core if i.filename == "docProps/core.xml" else z.read(i)) for i in tail}
-    fast = sum(i.file_size for i in tail) < TAIL_LIMIT and all(i.header_offset >= infos[k].header_offset for i in tail)
-    if fast:
+    if sum(i.file_size for i in tail) < TAIL_LIMIT and all(i.header_offset >= infos[k].header_offset for i in tail):
         zf = zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED)
-        try:
-            keep = infos[:k]
-            zf.filelist = keep
-            zf.NameToInfo = {i.filename: i for i in keep}
-            zf.start_dir = tail[0].header_offset  # new entries (and the directory) overwrite the old tail
-            for i in tail:
-                zf.writestr(_entry(i.filename), blobs[i.filename])
-        finally:
-            zf.close()
-        return
+        # zipfile appends at ``start_dir`` and writes the directory of ``filelist`` on close (CPython 3.8–3.13)
+        if all(hasattr(zf, a) for a in ("start_dir", "filelist", "NameToInfo")):
+            try:
+                keep = infos[:k]
+                zf.filelist = keep
+                zf.NameToInfo = {i.filename: i for i in keep}
+                zf.start_dir = tail[0].header_offset  # new entries (and the directory) overwrite the old tail
+                for i in tail:
+                    zf.writestr(_entry(i.filename), blobs[i.filename])
+            finally:
+                zf.close()
+            return
+        zf.close()
     tmp = path.with_name(path.name + ".pin")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for i in src.infolist():
@@ -272,7 +274,8 @@ class Workbook:
         if cut and TEXT in table.kinds:
             j = table.kinds.index(TEXT)
             note = {h: None for h in frame.columns}
-            note[frame.columns[j]] = f"（共 {n} 行，工作表只能容纳 {limit} 行；完整内容见 {note_when_cut}）"
+            where = f"；完整内容见 {note_when_cut}" if note_when_cut else ""
+            note[frame.columns[j]] = f"（共 {n} 行，工作表只能容纳 {limit} 行{where}）"
             frame = pl.concat([frame, pl.DataFrame([note], schema=frame.schema)])
         sh = Sheet(table.name, frame, list(table.kinds), list(table.widths or [12] * len(table.kinds)), list(links or []))
         self.sheets.append(sh)
