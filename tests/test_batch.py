@@ -464,3 +464,18 @@ def test_timings_prints_each_phase_and_the_parse_floor(corpus, tmp_path):
     assert r.exception is None or isinstance(r.exception, SystemExit)
     for label in ("读取、检查、建行", "校验、评分、复核", "汇总表、CSV、summary.xlsx", "解析下限"):
         assert label in r.output, label
+
+
+def test_form_links_survive_hash_and_percent_in_project_names(tmp_path):
+    data = yaml.safe_load((EXAMPLES / "seed-corrected.yaml").read_text("utf-8"))
+    data["project"]["name"] = "帮扶#2 项目 50%"
+    src = tmp_path / "p.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    out = tmp_path / "out"
+    run([str(src)], Options(out=str(out), jobs=1, seed=1, forms="html"))
+    ws = openpyxl.load_workbook(out / "summary.xlsx")["汇总"]
+    h = [c.value for c in ws[1]]
+    link = ws.cell(row=2, column=h.index("自评表") + 1).hyperlink
+    from urllib.parse import unquote
+    assert link is not None and not link.location  # no anchor split off at "#"
+    assert (out / unquote(link.target)).is_file()

@@ -481,11 +481,19 @@ def _write_skipped(skipped: list[Skipped], staging: Staging) -> None:
     write_csv(staging.path("skipped.csv"), t)
 
 
+def _href(relpath: str) -> str:
+    """A relative link as rust_xlsxwriter takes it: "#" would start an anchor, so a name with "#" or "%" is escaped
+    (the writer then leaves the whole link as given, spaces too); ordinary names stay readable."""
+    if "#" in relpath or "%" in relpath:
+        return relpath.replace("%", "%25").replace("#", "%23").replace(" ", "%20")
+    return relpath
+
+
 def _with_links(t: Table, b: Batch, links: dict[int, str]) -> tuple[Table, list[str]]:
     """The summary sheet with a 自评表 column linking each scored row to its form (``--forms``)."""
     if not links:
         return t, []
-    col = [None if (p := links.get(int(s))) is None else f"file:///./{p}" for s in b.summary["sub"].to_list()]
+    col = [None if (p := links.get(int(s))) is None else f"file:///./{_href(p)}" for s in b.summary["sub"].to_list()]
     return Table(t.name, [*t.headers, "自评表"], [*t.kinds, TEXT], [*t.columns, col], [*(t.widths or []), 40]), ["自评表"]
 
 
