@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean venv
+.PHONY: demo test test-fast lint bench clean venv
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,8 +24,16 @@ demo: $(STAMP)
 	$(BIN)/perfeval report examples/seed-corrected.yaml --format md --out out/
 	$(BIN)/perfeval report examples/seed-corrected.yaml --format docx --out out/
 
-test: $(STAMP)
+# everything: ruff (pyflakes, import order, zip(strict=); config in pyproject.toml), then every test
+test: lint
 	$(BIN)/python -m pytest
+
+# the quick loop: tests marked `slow` (interrupted batches, large corpora) left out
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

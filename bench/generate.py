@@ -208,7 +208,7 @@ def submission(rng: random.Random, i: int) -> str:
     if give_weights:
         for g, gw in groups.items():
             members = [d for d in inds if _group(profile, d["level1"]) == g]
-            for d, w in zip(members, _split(gw, len(members))):
+            for d, w in zip(members, _split(gw, len(members)), strict=True):
                 d["weight"] = w
     # funds
     k = rng.choice([1, 1, 1, 2, 2, 3])

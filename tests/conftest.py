@@ -81,3 +81,13 @@ def evaluate_one(write):
         return results(ev)[0], ev
 
     return _run
+
+
+def assert_no_crash(res) -> None:
+    """A CLI run under click's CliRunner ended without an escaping exception or an internal error (exit 3).
+
+    CliRunner catches exceptions into ``res.exception`` (they never reach ``res.output``), so looking for
+    "Traceback" in the output cannot fail; this can.
+    """
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert res.exit_code != 3, res.output[-2000:]

@@ -16,10 +16,10 @@ import zipfile
 
 import openpyxl
 import pytest
-import xlsx_reference
 import yaml
-from conftest import EXAMPLES
 
+import xlsx_reference
+from conftest import EXAMPLES
 from perfeval.batch import Options, run
 from perfeval.batch import runner as R
 from perfeval.batch import writers as W
@@ -92,10 +92,10 @@ def test_workbook_reads_back_like_the_xlsxwriter_workbook(tables, tmp_path):
     for name in a.sheetnames:
         x, y = a[name], b[name]
         assert (x.max_row, x.max_column) == (y.max_row, y.max_column), name
-        for rx, ry in zip(x.iter_rows(), y.iter_rows()):
-            for cx, cy in zip(rx, ry):
+        for rx, ry in zip(x.iter_rows(), y.iter_rows(), strict=True):
+            for cx, cy in zip(rx, ry, strict=True):
                 kx, ky = _cell(cx), _cell(cy)
-                assert all(_same(p, q) for p, q in zip(kx, ky)), (name, cx.coordinate, kx, ky)
+                assert all(_same(p, q) for p, q in zip(kx, ky, strict=True)), (name, cx.coordinate, kx, ky)
                 if cx.value not in (None, ""):
                     assert type(cx.value) is type(cy.value) or {type(cx.value), type(cy.value)} <= {int, float}, (name, cx.coordinate)
                 compared += 1
@@ -117,8 +117,8 @@ def test_csv_bytes_are_what_the_csv_module_writes(tables, tmp_path):
         buf = io.StringIO(newline="")
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(t.headers)
-        cols = [xlsx_reference.csv_column(list(c), k) for c, k in zip(t.columns, t.kinds)]
-        w.writerows(zip(*cols))
+        cols = [xlsx_reference.csv_column(list(c), k) for c, k in zip(t.columns, t.kinds, strict=True)]
+        w.writerows(zip(*cols, strict=True))
         assert (tmp_path / "new.csv").read_bytes() == ("\ufeff" + buf.getvalue()).encode("utf-8"), t.name
 
 
@@ -135,7 +135,7 @@ def test_csv_cells_match_the_csv_module_cell_by_cell(kind, values, tmp_path):
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(t.headers)
-    w.writerows(zip(xlsx_reference.csv_column(values, kind), [str(i) for i in range(len(values))]))
+    w.writerows(zip(xlsx_reference.csv_column(values, kind), [str(i) for i in range(len(values))], strict=True))
     assert (tmp_path / "a.csv").read_bytes() == ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

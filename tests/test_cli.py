@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, assert_no_crash
 from perfeval.cli import main
 
 SEED = str(EXAMPLES / "seed-corrected.yaml")
@@ -16,7 +16,7 @@ SEED_RAW = str(EXAMPLES / "seed-as-published.yaml")
 
 def run(*args):
     res = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in res.output
+    assert_no_crash(res)
     return res
 
 

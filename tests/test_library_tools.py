@@ -11,9 +11,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import make_submission
+from conftest import assert_no_crash, make_submission
 from perfeval.cli import main
-from perfeval.lint import lint
 from perfeval.library import (
     LibraryError,
     ScaffoldError,
@@ -24,6 +23,7 @@ from perfeval.library import (
     scaffold,
     split_cents,
 )
+from perfeval.lint import lint
 from perfeval.notation import parse
 from perfeval.pipeline import evaluate, results
 from perfeval.profile import get_profile, packaged_profiles
@@ -33,7 +33,7 @@ SECTORS = ["admin", "agri", "common", "education", "health", "social", "union"]
 
 def run(*args):
     res = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in res.output
+    assert_no_crash(res)
     return res
 
 

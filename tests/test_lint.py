@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, make_submission
+from conftest import EXAMPLES, ROOT, assert_no_crash, make_submission
 from perfeval.cli import main
 from perfeval.issues import CODES, ERROR
 from perfeval.library import load_library
@@ -41,7 +41,7 @@ EXPECTED = {
 
 def run(*args):
     res = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in res.output
+    assert_no_crash(res)
     return res
 
 

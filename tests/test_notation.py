@@ -5,7 +5,20 @@ from __future__ import annotations
 import pytest
 
 from perfeval.notation import (
-    GE, LE, GT, LT, EQ, NA, QUAL, RANGE, EMPTY, format_rule, parse, qualitative_tier, same_rule, unit_factor,
+    EMPTY,
+    EQ,
+    GE,
+    GT,
+    LE,
+    LT,
+    NA,
+    QUAL,
+    RANGE,
+    format_rule,
+    parse,
+    qualitative_tier,
+    same_rule,
+    unit_factor,
 )
 
 CASES = [

@@ -72,7 +72,7 @@ def test_grade_bands_partition_0_100(total, profile):
     # exactly one band holds the total: the highest whose lower bound it reaches
     assert profile.grade(total) == names[0]
     bands = sorted(profile.grades, key=lambda g: g[1])
-    hits = [n for (n, lo), nxt in zip(bands, bands[1:] + [(None, float("inf"))]) if lo <= total < nxt[1]]
+    hits = [n for (n, lo), nxt in zip(bands, bands[1:] + [(None, float("inf"))], strict=True) if lo <= total < nxt[1]]
     assert len(hits) == 1 and hits[0] == profile.grade(total)
 
 

@@ -38,7 +38,7 @@ def test_case_file(case_file, write):
         paths.append(write(make_submission([ind], profile=profile)))
     ev = evaluate(paths, profile=profile)
     res = results(ev)
-    for case, r, path in zip(spec["cases"], res, paths):
+    for case, r, path in zip(spec["cases"], res, paths, strict=True):
         assert r["status"] == "scored", (case, r["issues"])
         errors = [i for i in r["issues"] if i["severity"] == "error" and i["code"] != "PE400"]
         assert not errors, (case, errors)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, ROOT
 
+from conftest import EXAMPLES, ROOT
 from perfeval.cli import main
 from perfeval.declare.load import Limits
 from perfeval.serve import Settings, create_app

@@ -62,7 +62,7 @@ class Workbook:
 
     def sheet(self, table: Table, note_when_cut: str = "") -> Any:
         ws = self.wb.add_worksheet(table.name)
-        for c, (kind, width) in enumerate(zip(table.kinds, table.widths or [12] * len(table.kinds))):
+        for c, (kind, width) in enumerate(zip(table.kinds, table.widths or [12] * len(table.kinds), strict=True)):
             ws.set_column(c, c, width, self.fmt[kind])
         ws.write_row(0, 0, table.headers, self.fmt_header)
         ws.freeze_panes(1, 0)
@@ -74,8 +74,8 @@ class Workbook:
         fmts = [self.fmt[k] for k in table.kinds]
         for start in range(0, n_rows, BLOCK):
             stop = min(start + BLOCK, n_rows)
-            cols = [_cells(col[start:stop], kind) for col, kind in zip(table.columns, table.kinds)]
-            for r, row in enumerate(zip(*cols), start=start + 1):
+            cols = [_cells(col[start:stop], kind) for col, kind in zip(table.columns, table.kinds, strict=True)]
+            for r, row in enumerate(zip(*cols, strict=True), start=start + 1):
                 for c, v in enumerate(row):
                     if v is not None:
                         writers[c](r, c, v, fmts[c])

@@ -264,11 +264,14 @@ def make_issue(
     )
 
 
+def issue_order(i: Issue) -> tuple:
+    """The order of issues within one submission: line, severity, code, message — the one sort order."""
+    return (i.line or 0, SEVERITY_ORDER.get(i.severity, 9), i.code, i.message)
+
+
 def sort_issues(issues: list[Issue]) -> list[Issue]:
-    return sorted(
-        issues,
-        key=lambda i: (i.file or "", i.line or 0, SEVERITY_ORDER.get(i.severity, 9), i.code, i.message),
-    )
+    """By file, then :func:`issue_order`."""
+    return sorted(issues, key=lambda i: (i.file or "", *issue_order(i)))
 
 
 class PerfevalError(Exception):

@@ -36,14 +36,14 @@ import yaml
 from .declare.load import DEFAULT_LIMITS, Limits, Loaded
 from .declare.rows import Columns
 from .issues import ERROR, Issue, make_issue, sort_issues
-from .library import COST_LEVEL2, LibIndicator, load_library
+from .library import LibIndicator, is_cost, load_library
 from .notation import NA, NUMERIC_OPS, QUAL, unit_factor
 from .numbers import fmt, pct
 from .pipeline import documents, prepare_one
-from .profile import LEVEL1_NAMES, Profile, ProfileError, get_profile, packaged_profiles
+from .profile import LEVEL1_NAMES, LEVEL1_STANDARD, Profile, ProfileError, get_profile, packaged_profiles
 from .scoring.engine import prepare, profiles_for, resolve_weights
 
-STANDARD_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
+STANDARD_LEVEL1 = LEVEL1_STANDARD
 # Fields that belong to the year-end self-evaluation, not to the declaration.
 ACTUAL_KEYS = ("actual", "claimed_score", "ratio")
 # Validation codes that only concern actual values (lint ignores them).
@@ -186,7 +186,7 @@ def check(fn: Check) -> Check:
 
 
 def _is_cost(r: dict) -> bool:
-    return r["level1"] == "成本指标" or r["level2"] in COST_LEVEL2
+    return is_cost(r["level1"], r["level2"])
 
 
 def _lib(r: dict) -> LibIndicator | None:

@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .chars import NOTATION_NOISE_RE
+
 # Operators, as stored in frames and JSON.  Each scoring operator is a method of
 # perfeval.methods (registered there, with its grammar hook, printer and labels);
 # "empty" and "na" are not methods: nothing written, and 不适用.
@@ -118,7 +120,7 @@ _RE_RANGE = re.compile(rf"^(?P<lo>{_NUM})(?P<u1>{_UNIT})?{_RANGE_SEP}(?P<hi>{_NU
 _RE_PM = re.compile(rf"^±(?P<v>\d+(?:\.\d+)?)(?P<u>{_UNIT})?$")
 _RE_NUM_UNIT = re.compile(rf"^(?P<v>{_NUM})(?P<u>{_UNIT})?$")
 _RE_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = NOTATION_NOISE_RE
 _TRAIL_PUNCT = "。．.，,；;！!、 "
 _ALL_SUFFIXES = ("及以上", "以上", "及以下", "以内", "以下")
 _RE_LABEL = re.compile(r"^[^\d+\-<>=≥≤≦≧±.~/]{1,12}?(?=\d|[<>=≥≤≦≧]|不低于|不少于|不小于|不超过|不高于|不大于|至少|控制在)")

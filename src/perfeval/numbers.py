@@ -42,6 +42,17 @@ def fmt(x: float | int | None, decimals: int = 2, empty: str = "") -> str:
     return empty if d is None else f"{d:,.{decimals}f}".replace(",", "")
 
 
+def plain(x: float | int | None) -> str:
+    """A value as the user gave it, to repeat in a message: at most 2 decimals, no trailing zeros,
+    never a thousands separator (like :func:`fmt`): ``120`` → ``"120"``, ``1234.5`` → ``"1234.5"``."""
+    if x is None:
+        return ""
+    v = float(x)
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
+    return f"{int(v)}" if v == int(v) else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
 def pct(rate: float | None, decimals: int = 2, empty: str = "") -> str:
     """A fraction as a percentage: ``0.9898`` → ``"98.98%"``."""
     if rate is None or (isinstance(rate, float) and rate != rate):

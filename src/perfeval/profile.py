@@ -19,7 +19,11 @@ from .layouts import DEFAULT_LAYOUT, LAYOUTS
 from .notation import TIERS
 
 DEFAULT_PROFILE = "national-2020"
+# 一级指标: the one place their names are written (财预〔2020〕10号; 成本 as its own 一级 per 财预〔2021〕101号)
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标")
+LEVEL1_STANDARD = LEVEL1_NAMES[:3]  # the three every declaration has (lint.require_level1 default)
+LEVEL1_ORDER = ("产出指标", "成本指标", "效益指标", "满意度指标")  # display order (成本 right after 产出)
+COST_LEVEL1 = "成本指标"
 LEVEL1_ALIASES = {
     "产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "成本": "成本指标",
     "服务对象满意度指标": "满意度指标", "服务对象满意度": "满意度指标",

@@ -94,14 +94,14 @@ def _emit(frame: pl.DataFrame, cond: pl.Expr, files: list[str], code: str, param
     keys: list[str] = []
     data: Any = ()
     for i in range(rows.height):
-        r = _Row(zip(keys, next(data))) if i else _Row()
+        r = _Row(zip(keys, next(data), strict=True)) if i else _Row()
         r._cols, r._i = cols, i
         p = params(r)
         ind = p.pop("_indicator", r.get(indicator) if indicator else None)
         out.append(make_issue(code, file=files[r["sub"]], line=r.get(line) or r.get("line"), indicator=ind, **p))
         if i == 0:  # the columns this finding reads, prefetched for the other rows
             keys = list(r)
-            data = zip(*(cols.values(k)[1:] for k in keys)) if keys else iter(lambda: (), None)
+            data = zip(*(cols.values(k)[1:] for k in keys), strict=True) if keys else iter(lambda: (), None)
     return out
 
 
@@ -351,7 +351,7 @@ def claimed_grade_wrong(r: Review) -> list[Issue]:
     grade_rows = r.P.filter(_col("claimed_grade").is_not_null() & _col("claimed_total").is_not_null())
     if not grade_rows.height:
         return []
-    expected = [r.s.profiles[p].grade(t) for p, t in zip(grade_rows["profile"], grade_rows["claimed_total"])]
+    expected = [r.s.profiles[p].grade(t) for p, t in zip(grade_rows["profile"], grade_rows["claimed_total"], strict=True)]
     grade_rows = grade_rows.with_columns(pl.Series("_exp", expected, dtype=pl.String))
     return r.emit(grade_rows, _col("claimed_grade") != _col("_exp"), "PE409",
                   lambda x: {"claimed_grade": x["claimed_grade"], "claimed_total": fmt(x["claimed_total"]), "expected": x["_exp"]},

@@ -15,11 +15,13 @@ import re
 import unicodedata
 from typing import Any
 
+from .chars import C0_ALL, C1, CONTROL_RE, DEL
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-_BAD_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BAD_CHARS = re.compile(rf'[{C0_ALL}{DEL}{C1}<>:"/\\|?*]')
+_CONTROL = CONTROL_RE
 
 
 def safe_cell(value: Any) -> Any:

@@ -19,9 +19,10 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from .issues import Issue, make_issue
 from . import methods
+from .issues import Issue, make_issue
 from .notation import EMPTY, NA, NUMERIC_OPS, QUAL
+from .numbers import plain
 from .profile import LEVEL1_NAMES
 
 _col = pl.col
@@ -40,10 +41,7 @@ class Rule:
     params: Callable[[dict], dict]  # row -> message parameters
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
+_fmt = plain  # a value as the user wrote it (numbers.plain: the one formatter for echoed values)
 
 
 INDICATOR_RULES: list[Rule] = [

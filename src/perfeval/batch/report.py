@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from .. import methods
-from ..issues import CODES, ERROR, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Issue
+from ..issues import CODES, ERROR, SEVERITY_ZH, WARNING, Issue, issue_order
 from ..lint import _name_key as name_key
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
@@ -42,7 +42,7 @@ class Table:
         return len(self.columns[0]) if self.columns else 0
 
     def rows(self):
-        return zip(*self.columns)
+        return zip(*self.columns, strict=True)
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Batch:
 
 def sort_key(item: tuple[int, Issue]) -> tuple:
     sub, i = item
-    return (sub, i.line or 0, SEVERITY_ORDER.get(i.severity, 9), i.code, i.message, i.indicator or "")
+    return (sub, *issue_order(i), i.indicator or "")
 
 
 def _reject_reason(issues: list[Issue]) -> str:
@@ -349,7 +349,7 @@ def detail_table(b: Batch) -> Table:
     )
     found = [(s, i.indicator, i.code) for s, i in b.issues if i.indicator]
     if found:
-        subs, inds, codes = zip(*found)
+        subs, inds, codes = zip(*found, strict=True)
         F = (
             pl.DataFrame({"sub": pl.Series(subs, dtype=I["sub"].dtype), "三级指标": list(inds), "code": list(codes)})
             .group_by("sub", "三级指标").agg(pl.col("code").unique().sort().str.join("、").alias("问题代码"))

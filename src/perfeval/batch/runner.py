@@ -37,17 +37,30 @@ from ..declare.load import DEFAULT_LIMITS, Limits
 from ..issues import Issue, make_issue
 from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
-from . import forms as forms_mod
-from . import recheck, storing
 from ..readers import READERS, Skipped
 from ..render.formats import FORMATS
+from . import forms as forms_mod
+from . import recheck, storing
 from .inputs import Unit, UsageError, expand_all
 from .report import (
-    STATUS_SCORED, TEXT, Batch, Table, build, department_table, detail_table, grade_table, indicators_table, issues_table,
-    ranking_table, rejected_by_reason, sort_key, summary_table, top_codes,
+    STATUS_SCORED,
+    TEXT,
+    Batch,
+    Table,
+    build,
+    department_table,
+    detail_table,
+    grade_table,
+    indicators_table,
+    issues_table,
+    ranking_table,
+    rejected_by_reason,
+    sort_key,
+    summary_table,
+    top_codes,
 )
-from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task
 from .storing import StoreError
+from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task
 from .writers import Staging, Workbook, write_csv
 
 OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
@@ -390,7 +403,7 @@ def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress
     for chunk in chunks:
         chunk: Chunk
         off = len(entries)
-        for acc, frame in zip(parts, chunk.cols.frames()):
+        for acc, frame in zip(parts, chunk.cols.frames(), strict=True):
             if frame.height:
                 acc.append(_shift(frame, off))
         entries.extend(chunk.entries)
@@ -399,7 +412,7 @@ def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress
     from ..declare.rows import Columns
 
     empty = Columns().frames()
-    frames = tuple(pl.concat(acc, how="vertical", rechunk=True) if acc else e for acc, e in zip(parts, empty))
+    frames = tuple(pl.concat(acc, how="vertical", rechunk=True) if acc else e for acc, e in zip(parts, empty, strict=True))
     return entries, frames, pre
 
 
@@ -470,7 +483,7 @@ def recheck_table(b: Batch, picks: list[recheck.Pick], seed: int) -> Table:
         row = s.row(p.sub, named=True)
         vals = [p.order, row["源文件"], row["_line"], row["项目名称"], row["项目编码"], row["主管部门"], row["总分"], row["等级"],
                 row["自评总分"], row["自评−复核差"], p.risk, p.reason, str(seed)]
-        for c, v in zip(cols, vals):
+        for c, v in zip(cols, vals, strict=True):
             c.append(v)
     return Table("复核抽样", [h for h, _, _ in RECHECK_SPEC], [k for _, k, _ in RECHECK_SPEC], cols, [w for _, _, w in RECHECK_SPEC])
 

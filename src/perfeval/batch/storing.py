@@ -34,7 +34,7 @@ from ..store.duck import StoreError
 from .report import STATUS_SCORED, Batch
 from .worker import Entry, relocate
 
-SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score", "cost_score")))
+SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score", "cost_score"), strict=True))
 PREVIOUS = ("上年总分", "上年等级", "变化", "上年也有的问题")
 
 
@@ -272,7 +272,7 @@ def _empty(table: str) -> pl.DataFrame:
 def _hashes(files: list[str]) -> dict[str, str | None]:
     unique = sorted(set(files))
     with ThreadPoolExecutor(max_workers=4) as ex:
-        return dict(zip(unique, ex.map(_sha256, unique)))
+        return dict(zip(unique, ex.map(_sha256, unique), strict=True))
 
 
 def _run_hash(hashes: dict[str, str | None]) -> str:

@@ -1,5 +1,6 @@
 """Writing the outputs: staged under temporary names, published by rename.
 
+
 :class:`Staging` hands out temporary paths inside the output directory
 (``.summary.csv.<pid>.tmp``) and renames them all into place only once every
 output is complete (``os.replace`` is atomic on one file system).  If the run
@@ -31,6 +32,7 @@ from xml.sax.saxutils import escape as xml_escape
 import numpy as np
 import polars as pl
 
+from ..chars import CONTROL
 from ..numbers import round_half_up
 from ..safety import safe_cell
 from .report import INT, MONEY, RATE, SCORE, TEXT, Table
@@ -97,7 +99,7 @@ class Staging:
 # Cell values (column-wise, through polars)
 # ---------------------------------------------------------------------------
 # a text cell that safe_cell may change: formula start or a control character; only those go through Python
-_RISKY = r"^[=+\-@\t\r＝＋－＠]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_RISKY = rf"^[=+\-@\t\r＝＋－＠]|[{CONTROL}]"
 
 
 def _series(col: Any, dtype: Any = None) -> pl.Series:
@@ -166,7 +168,7 @@ def write_csv(path: Path, table: Table) -> None:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh, lineterminator="\r\n").writerow(table.headers)
         return
-    frame = pl.DataFrame([csv_column(c, k).alias(h) for c, k, h in zip(table.columns, table.kinds, table.headers)])
+    frame = pl.DataFrame([csv_column(c, k).alias(h) for c, k, h in zip(table.columns, table.kinds, table.headers, strict=True)])
     frame.write_csv(path, include_bom=True, line_terminator="\r\n", quote_style="necessary")
 
 
@@ -270,7 +272,7 @@ class Workbook:
         limit = EXCEL_MAX_ROWS - 2
         cut = n > limit
         cols = [c[:limit] if cut else c for c in table.columns]
-        frame = pl.DataFrame([excel_column(c, k).alias(h) for c, k, h in zip(cols, table.kinds, table.headers)]) if table.headers else pl.DataFrame()
+        frame = pl.DataFrame([excel_column(c, k).alias(h) for c, k, h in zip(cols, table.kinds, table.headers, strict=True)]) if table.headers else pl.DataFrame()
         if cut and TEXT in table.kinds:
             j = table.kinds.index(TEXT)
             note = {h: None for h in frame.columns}

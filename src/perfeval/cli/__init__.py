@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sys
 
-
-from .app import main  # noqa: F401  (the group every command registers on)
 from . import core  # noqa: F401,E402  validate / score / profiles
+from .app import main  # noqa: F401  (the group every command registers on)
 
 for _mod in ("render", "batch", "library", "audit", "history", "serve"):  # optional command modules
     try:

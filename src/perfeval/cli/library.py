@@ -19,7 +19,6 @@ from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
 from .core import check_profile, emit_issues, limits_options, profile_option
 
 
-
 def _usage_error(message: str) -> None:
     console(stderr=True).print(f"[bold red]错误[/] {message}", markup=True, highlight=False)
     sys.exit(EXIT_USAGE)

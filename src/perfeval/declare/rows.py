@@ -20,9 +20,9 @@ from typing import Any, Callable
 import polars as pl
 
 from .. import methods as _methods
+from ..dates import deadline_tier
 from ..notation import EMPTY, NA, QUAL, Rule, format_rule, parse, qualitative_tier, unit_factor
 from ..profile import DEFAULT_PROFILE, normalise_level1
-from ..dates import deadline_tier
 from .load import Loaded
 from .structure import as_number
 

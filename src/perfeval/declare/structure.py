@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from typing import Any
 
+from ..chars import TEXT_FORBIDDEN_RE
 from ..notation import MAX_ABS, comparator
 from .load import Loaded
 
@@ -129,7 +129,7 @@ _LONG_TEXT_KEYS = {"note", "definition"}
 _LONG_TEXT_SECTIONS = {"narrative", "goal"}
 # C0 controls except tab/newline/CR, DEL, C1 controls, and bidirectional overrides: in a name they are
 # never intended and they reach terminals (escape sequences) and published pages (text spoofing).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = TEXT_FORBIDDEN_RE
 
 
 def show(v: Any, limit: int = 40) -> str:

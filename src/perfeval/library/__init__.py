@@ -18,6 +18,7 @@ from .data import (
     Library,
     LibraryError,
     Sector,
+    is_cost,
     library_dir,
     load_library,
     normalise_code,
@@ -26,7 +27,7 @@ from .resolve import apply_comparator, resolve_ref
 from .scaffold import ScaffoldError, choose_indicators, scaffold, split_cents
 
 __all__ = [
-    "COST_LEVEL2", "LEVEL1_ORDER", "LEVEL2_ORDER", "LibIndicator", "Library", "LibraryError", "Sector",
+    "COST_LEVEL2", "is_cost", "LEVEL1_ORDER", "LEVEL2_ORDER", "LibIndicator", "Library", "LibraryError", "Sector",
     "library_dir", "load_library", "normalise_code", "apply_comparator", "resolve_ref",
     "ScaffoldError", "choose_indicators", "scaffold", "split_cents",
 ]

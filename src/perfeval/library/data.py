@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from ..profile import COST_LEVEL1, LEVEL1_ORDER
+
 FIELDS = ("code", "level1", "level2", "name", "unit", "comparator", "typical_target", "definition", "data_source", "core")
 # Display and scaffold order of the categories (一级, then 二级).
-LEVEL1_ORDER = ("产出指标", "成本指标", "效益指标", "满意度指标")
 LEVEL2_ORDER = (
     "数量指标", "质量指标", "时效指标", "成本指标",
     "经济成本指标", "社会成本指标", "生态环境成本指标",
@@ -24,6 +25,11 @@ LEVEL2_ORDER = (
     "服务对象满意度指标",
 )
 COST_LEVEL2 = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
+
+
+def is_cost(level1: str | None, level2: str | None) -> bool:
+    """A 成本 indicator: 一级 成本指标 (财预〔2021〕101号), or a 成本 二级 under 产出指标 — the one predicate."""
+    return level1 == COST_LEVEL1 or level2 in COST_LEVEL2
 
 
 class LibraryError(RuntimeError):
@@ -52,7 +58,7 @@ class LibIndicator:
 
     @property
     def is_cost(self) -> bool:
-        return self.level1 == "成本指标" or self.level2 in COST_LEVEL2
+        return is_cost(self.level1, self.level2)
 
     def sort_key(self) -> tuple:
         return (_index(LEVEL1_ORDER, self.level1), _index(LEVEL2_ORDER, self.level2), self.code)

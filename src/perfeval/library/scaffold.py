@@ -19,7 +19,7 @@ import yaml
 
 from ..notation import MONEY, parse
 from ..numbers import fmt
-from ..profile import Profile
+from ..profile import LEVEL1_STANDARD, Profile
 from .data import LibIndicator, Library, load_library, normalise_code
 
 FALLBACK_SECTOR = "common"
@@ -60,7 +60,7 @@ def choose_indicators(
     picks: Iterable[str] = (),
     profile: Profile | None = None,
     require_cost: bool = False,
-    require_level1: Iterable[str] = ("产出指标", "效益指标", "满意度指标"),
+    require_level1: Iterable[str] = LEVEL1_STANDARD,
     library: Library | None = None,
 ) -> tuple[list[LibIndicator], list[LibIndicator]]:
     """(chosen indicators in form order, those added only to complete the coverage).
@@ -125,7 +125,7 @@ def split_cents(total: float, n: int) -> list[float]:
 def default_weights(indicators: list[LibIndicator], profile: Profile) -> list[float]:
     """The engine's default weights for these indicators, in order."""
     groups = [profile.group_of(i.level1) for i in indicators]
-    for i, g in zip(indicators, groups):
+    for i, g in zip(indicators, groups, strict=True):
         if g is None:
             raise ScaffoldError(f"评分规则“{profile.name}”没有给“{i.level1}”分值，不能使用指标 {i.code}")
     present = set(groups)
@@ -189,7 +189,7 @@ def scaffold(
     year: int | None = None,
     budget: float | None = None,
     require_cost: bool = False,
-    require_level1: Iterable[str] = ("产出指标", "效益指标", "满意度指标"),
+    require_level1: Iterable[str] = LEVEL1_STANDARD,
     library: Library | None = None,
 ) -> tuple[str, list[LibIndicator], list[LibIndicator]]:
     """(YAML text of a new submission, chosen indicators, indicators added for coverage)."""
@@ -238,10 +238,10 @@ def scaffold(
     ]
     group_of = [profile.group_of(i.level1) for i in chosen]
     last_group = None
-    for ind, w, g in zip(chosen, weights, group_of):
+    for ind, w, g in zip(chosen, weights, group_of, strict=True):
         if g != last_group:
             n = group_of.count(g)
-            total = round(sum(x for x, gg in zip(weights, group_of) if gg == g), 2)
+            total = round(sum(x for x, gg in zip(weights, group_of, strict=True) if gg == g), 2)
             L.append(f"  # —— {g}：{n} 项，共 {_scalar(total)} 分 ——")
             last_group = g
         unit_note = f"单位：{ind.unit}" if ind.unit else "定性指标，写成可核验的事实"

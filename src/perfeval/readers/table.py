@@ -16,7 +16,13 @@ from pathlib import Path
 
 from ..declare.load import DEFAULT_LIMITS, Limits, Loaded, decode
 from ..declare.tables import (
-    _MAIN_ALIASES, FUNDS_LINE, FUNDS_SUFFIX, MAIN_SHEETS, TABLE_SUFFIXES, _norm_header, read_table,
+    _MAIN_ALIASES,
+    FUNDS_LINE,
+    FUNDS_SUFFIX,
+    MAIN_SHEETS,
+    TABLE_SUFFIXES,
+    _norm_header,
+    read_table,
 )
 from ..issues import Location
 from . import Document, Locator, Reader, register

@@ -14,13 +14,13 @@ otherwise untouched: escaping is the template's job (autoescape for HTML, the
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from .. import methods
+from ..chars import XML_UNSAFE_RE
 from ..issues import SEVERITY_ZH
 from ..layouts import DEFAULT_LAYOUT, LAYOUTS, get_layout
-from .. import methods
 from ..notation import EMPTY, NA, NUMERIC_OPS, parse, unit_factor
 from ..numbers import fmt, pct
 
@@ -28,7 +28,7 @@ MONEY, RATE, SCORE, PLAIN = "money", "rate", "score", "plain"
 UNFILLED = "（单位未填写）"
 DIFF_MARK = "⚠"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = XML_UNSAFE_RE
 
 
 def clean(v: Any) -> str:
@@ -283,9 +283,9 @@ def form_view(r: dict) -> dict:
         for s in ex.get("sources") or []
     ]
     inds = [_indicator_view(i, layout) for i in _grouped(r.get("indicators") or [])]
-    for row, span in zip(inds, _spans([(i["level1"],) for i in inds])):
+    for row, span in zip(inds, _spans([(i["level1"],) for i in inds]), strict=True):
         row["l1_span"] = span
-    for row, span in zip(inds, _spans([(i["level1"], i["level2"]) for i in inds])):
+    for row, span in zip(inds, _spans([(i["level1"], i["level2"]) for i in inds]), strict=True):
         row["l2_span"] = span
     ind_weight = sum(float(i["weight"].value) for i in inds if i["weight"].value is not None)
     weight_total = float(ex.get("weight") or 0.0) + ind_weight

@@ -80,8 +80,8 @@ def _table(doc, ids: dict[str, str], header: list[str], rows: list[list[str]], m
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     style_id = ids[TABLE_STYLE]
-    for r, (row, values) in enumerate(zip(t.rows, [header, *rows])):
-        for k, (cell, v) in enumerate(zip(row.cells, values)):
+    for r, (row, values) in enumerate(zip(t.rows, [header, *rows], strict=False)):
+        for k, (cell, v) in enumerate(zip(row.cells, values, strict=False)):
             p = cell.paragraphs[0]
             p._p.get_or_add_pPr().style = style_id
             run = p.add_run(v)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import methods
 from ..numbers import fmt, pct
+from ..profile import LEVEL1_ORDER
 from .context import MET, MISSED, NOT_APPLICABLE, OVER, PARTIAL, UNFILLED, UNSCORABLE, form_view
 
 SECTION_TITLES = {
@@ -23,7 +24,6 @@ SECTION_TITLES = {
     "problems": "四、存在的问题",
     "suggestions": "五、改进建议",
 }
-LEVEL1_ORDER = ("产出指标", "成本指标", "效益指标", "满意度指标")
 
 
 def _q(text: str) -> str:
@@ -69,7 +69,7 @@ def _funds_facts(f: dict, r: dict) -> list[str]:
     srcs = ex.get("sources") or []
     budget = ex.get("budget")
     pieces = []
-    for s, sv in zip(srcs, f["funds"]["sources"]):
+    for s, sv in zip(srcs, f["funds"]["sources"], strict=True):
         bits = []
         if sv["budget"].present:
             share = f"，占全年预算数的 {pct(s['budget'] / budget)}" if budget else ""

@@ -26,6 +26,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..chars import C0_ALL
 from ..layouts import get_layout
 from ..safety import safe_cell
 from .context import MONEY, PLAIN, RATE, Num
@@ -368,7 +369,7 @@ def _row_heights(g: Grid, widths: list[float]) -> dict[int, float]:
     return heights
 
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_SHEET_BAD = re.compile(rf"[\[\]:*?/\\{C0_ALL}]")
 
 
 def sheet_name(name: str, used: set[str]) -> str:

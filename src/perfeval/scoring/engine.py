@@ -245,7 +245,7 @@ def score_indicators(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.Data
         order = rows[np.argsort(code[rows], kind="stable")]
         c_sorted = code[order]
         starts = np.flatnonzero(np.r_[True, c_sorted[1:] != c_sorted[:-1]])
-        for s0, s1 in zip(starts, np.r_[starts[1:], order.size]):
+        for s0, s1 in zip(starts, np.r_[starts[1:], order.size], strict=True):
             m = order[s0:s1]
             pi, k = divmod(int(c_sorted[s0]), K)
             c, f = METHODS[ops[k]](Ctx(a[m], hi[m], b[m], unit[m], tier[m], ratio[m], profiles[prof_names[pi]]))

@@ -64,7 +64,7 @@ def evaluate_stored(stored: Stored, profile: str | None = None, limits: Limits =
         return Outcome(records + [{"file": issue.file, "status": "rejected", "issues": [issue.to_dict()]}], sort_issues(extra + [issue]))
     ev = evaluate_documents(docs, profile, scoring=scoring)
     recs = results(ev) if scoring else [{"file": d.file, "status": st, "issues": [i.to_dict() for i in ev.issues_of(k)]}
-                                        for k, (d, st) in enumerate(zip(docs, ev.status))]
+                                        for k, (d, st) in enumerate(zip(docs, ev.status, strict=True))]
     lines = [None] * len(records) + [d.line for d in docs]
     return Outcome(records + recs, sort_issues(extra + ev.issues), lines)
 
