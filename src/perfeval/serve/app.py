@@ -25,7 +25,7 @@ from ..issues import SEVERITY_ZH, make_issue
 from ..library import LibraryError, ScaffoldError, load_library, scaffold
 from ..lint import lint_config
 from ..numbers import fmt, pct
-from ..profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
+from ..profile import DEFAULT_PROFILE, LEVEL1_NAMES, ProfileError, get_profile, packaged_profiles
 from ..render import render_forms, render_reports
 from ..safety import safe_filename
 from .drafts import Drafts
@@ -36,7 +36,7 @@ from .uploads import Stored, TooLarge, new_store, store_form_files
 from .work import evaluate_draft, evaluate_stored, normalise, read_stored
 
 HERE = Path(__file__).resolve().parent
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+LEVEL1 = LEVEL1_NAMES  # one source: perfeval.profile
 
 
 def _env() -> jinja2.Environment:
