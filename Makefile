@@ -40,3 +40,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build dist
+
+.PHONY: screenshots
+screenshots: $(STAMP)  # the screenshots in docs/serve.md, taken by the browser tests (needs /usr/bin/chromium)
+	PERFEVAL_SCREENSHOTS=docs/img $(BIN)/python -m pytest tests/test_serve_browser.py -q

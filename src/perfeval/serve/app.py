@@ -46,6 +46,7 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: compiled once per process
     )
     env.filters["fmt"] = lambda v, d=2: fmt(v, d) if v is not None else ""
     env.filters["pct"] = lambda v: pct(v) if v is not None else ""
@@ -53,6 +54,7 @@ def _env() -> jinja2.Environment:
     env.filters["tojson_safe"] = lambda v: json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     env.filters["quote"] = lambda v: urllib.parse.quote(str(v), safe="")
     env.globals["zip"] = zip
+    env.globals["cell"] = dashboard_cell
     return env
 
 
@@ -192,6 +194,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def start(request: Request):
         return page(request, "start.html", drafts=drafts.listing()[:5])
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.post("/check", include_in_schema=False)
     async def check(request: Request):
         return await _evaluate(request, scoring=True, with_forms=True)
@@ -208,11 +214,13 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             lib = load_library()
         except LibraryError as e:
-            return page(request, "fill_index.html", drafts=drafts.listing(), sectors=[], library_error=str(e), profiles=packaged_profiles())
+            return page(request, "fill_index.html", drafts=drafts.listing(), sectors=[], library_error=str(e), profiles=packaged_profiles(),
+                        default_profile=DEFAULT_PROFILE)
         sectors = [{"code": s.code, "title": s.title, "indicators": [
             {"code": i.code, "level1": i.level1, "level2": i.level2, "name": i.name, "unit": i.unit, "target": i.typical_target, "core": i.core}
             for i in sorted(s.indicators, key=lambda i: i.sort_key())]} for s in lib.sectors.values()]
-        return page(request, "fill_index.html", drafts=drafts.listing(), sectors=sectors, library_error=None, profiles=packaged_profiles())
+        return page(request, "fill_index.html", drafts=drafts.listing(), sectors=sectors, library_error=None, profiles=packaged_profiles(),
+                    default_profile=DEFAULT_PROFILE)
 
     @app.post("/fill/new", include_in_schema=False)
     async def fill_new(request: Request):
@@ -416,6 +424,25 @@ def _attachment(data: bytes | str, filename: str, media: str) -> Response:
 def _rows(book: dict, sheet: str) -> tuple[list[str], list[list]]:
     s = book.get(sheet)
     return (s["headers"], s["rows"]) if s else ([], [])
+
+
+SCORE_COLUMNS = {"平均分", "资金加权平均分", "总分", "自评总分", "自评−复核差", "执行率得分", "全年预算数（万元）", "全年执行数（万元）",
+                 *(f"{l1}得分" for l1 in LEVEL1)}
+RATE_COLUMNS = {"执行率"}
+
+
+def dashboard_cell(v: Any, header: str) -> str:
+    """A workbook value as the dashboard shows it: scores and money to 2 decimals (half up), rates as %, counts whole."""
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if header in RATE_COLUMNS:
+            return pct(v)
+        if header in SCORE_COLUMNS:
+            return fmt(v)
+        if float(v).is_integer():
+            return str(int(v))
+    return str(v)
 
 
 def dashboard(book: dict, code: str = "", dept: str = "", sev: str = "", limit: int = 1000) -> dict[str, Any]:
