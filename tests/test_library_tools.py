@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import pytest
 import yaml
@@ -247,16 +248,25 @@ def scaffolds(tmp_path_factory):
     return out
 
 
-def test_init_output_lints_clean(scaffolds):
+def test_init_output_lints_clean_except_the_fields_left_for_the_clerk(scaffolds):
+    # an untouched template never passes (issue #10): the empty goal and the placeholder budget are named;
+    # nothing else is wrong with it
     res = lint([str(p) for p, _, _ in scaffolds.values()])
-    assert res.issues == [], [i.format() for i in res.issues]
+    assert {(i.code, i.file) for i in res.issues} == {(c, str(p)) for p, _, _ in scaffolds.values() for c in ("PE615", "PE617")}
     assert set(res.status) == {"checked"}
+    # once the clerk fills the goal and the approved budget, the same file is clean
+    for p, _, _ in scaffolds.values():
+        text = p.read_text("utf-8").replace("  target: null  # ← 年度总体目标", "  target: 完成年度帮扶任务  # ← 年度总体目标")
+        text = re.sub(r"budget: [0-9.]+  # ← 占位数", "budget: 123  # ← 占位数", text)
+        p.write_text(text, encoding="utf-8")
+    res = lint([str(p) for p, _, _ in scaffolds.values()])
+    assert [i for i in res.issues if i.code not in ("PE616",)] == [], [i.format() for i in res.issues]
 
 
-def test_init_output_validates_with_only_missing_actuals(scaffolds):
+def test_init_output_validates_as_a_declaration(scaffolds):
     ev = evaluate([str(p) for p, _, _ in scaffolds.values()], scoring=False)
-    assert {i.code for i in ev.issues} == {"PE304"}
-    assert len(ev.issues) == sum(len(chosen) for _, _, chosen in scaffolds.values())
+    assert [i.code for i in ev.issues] == ["PE314"] * len(scaffolds)
+    assert not ev.has_errors
 
 
 def test_init_weights_add_up_to_100_like_the_engine(scaffolds, tmp_path):

@@ -37,7 +37,8 @@ from .declare.load import DEFAULT_LIMITS, Limits, Loaded
 from .declare.rows import Columns
 from .issues import ERROR, Issue, make_issue, sort_issues
 from .library import LibIndicator, is_cost, load_library
-from .notation import NA, NUMERIC_OPS, QUAL, unit_factor
+from .library.scaffold import PLACEHOLDER_MARK
+from .notation import MONEY, NA, NUMERIC_OPS, QUAL, known_unit, parse, unit_factor
 from .numbers import fmt, pct
 from .pipeline import documents, prepare_one
 from .profile import LEVEL1_NAMES, LEVEL1_STANDARD, Profile, ProfileError, get_profile, packaged_profiles
@@ -158,6 +159,7 @@ class Decl:
     config: LintConfig
     rows: list[dict]  # indicator rows (declare.rows columns + grp, weight_eff), in order
     line: int | None  # line of the ``indicators`` key
+    project: dict = field(default_factory=dict)  # the project row (declare.rows PROJECT_SCHEMA)
 
     @property
     def sectors(self) -> frozenset[str]:
@@ -317,6 +319,72 @@ def check_weights(d: Decl) -> list[Issue]:
     return out
 
 
+@check
+def check_units(d: Decl) -> list[Issue]:
+    """A unit the unit table does not know is accepted as numeric; lint says so (the clerk may have mistyped it)."""
+    return [d.issue("PE614", r, "l_target", unit=r["unit"], value=fmt(r["a"], 2).rstrip("0").rstrip("."))
+            for r in d.rows if r["op"] in NUMERIC_OPS and r["unit"] and not known_unit(r["unit"])]
+
+
+PLACEHOLDER_TEXT = re.compile(r"^[（(]?\s*请填写")
+
+
+@check
+def check_template_fields(d: Decl) -> list[Issue]:
+    """Fields ``perfeval init`` leaves for the clerk: placeholder names, an empty goal, the placeholder budget."""
+    p = {"_lines": {}, **d.project}
+    out = []
+    for key, zh in (("name", "项目名称（project.name）"), ("department", "主管部门（project.department）")):
+        v = p.get(key)
+        if v is None or PLACEHOLDER_TEXT.match(str(v)):
+            out.append(make_issue("PE615", file=d.file, line=p["_lines"].get(key) or p.get("line"), field=zh, value=v if v else "空"))
+    if p.get("_goal_key") and not p.get("goal_target"):  # init writes ``goal: {target: null}`` for the clerk to fill
+        out.append(make_issue("PE615", file=d.file, line=p["_lines"].get("goal_target") or p.get("line"), field="年度总体目标（goal.target）", value="空"))
+    line = p.get("_placeholder_budget")
+    if line:
+        out.append(make_issue("PE617", file=d.file, line=line, budget=fmt(p.get("budget")).rstrip("0").rstrip(".")))
+    return out
+
+
+_RE_PLACEHOLDER_BUDGET = re.compile(r"^\s*(?:-\s*)?budget:\s*([0-9.]+)\s*#.*?" + PLACEHOLDER_MARK + r"\s*([0-9.]+)")
+
+
+def placeholder_budget_line(path: str) -> int | None:
+    """The line of a ``budget:`` that still holds ``perfeval init``'s placeholder (its comment names the value)."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if PLACEHOLDER_MARK not in text:
+        return None
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _RE_PLACEHOLDER_BUDGET.match(line)
+        if m:
+            try:
+                if float(m[1]) == float(m[2]):
+                    return n
+            except ValueError:
+                return None
+    return None
+
+
+@check
+def check_cost_vs_budget(d: Decl) -> list[Issue]:
+    """A total-cost target (money, ≤) above the project's whole budget is not a target anyone can mean."""
+    p = d.project
+    budget, unit = p.get("budget") or 0.0, p.get("money_unit") or "万元"
+    if budget <= 0 or unit not in MONEY:
+        return []
+    out = []
+    for r in d.rows:
+        if _is_cost(r) and r["op"] in ("<=", "<", "=") and r["unit"] in MONEY and r["a"]:
+            cost = r["a"] * MONEY[r["unit"]] / MONEY[unit]
+            if cost > budget * 1.0 + 1e-9:
+                out.append(d.issue("PE616", r, "l_target", target=r["target"], cost=f"{fmt(cost)}{unit}",
+                                   budget=f"{fmt(budget)}{unit}", times=fmt(cost / budget, 1)))
+    return out
+
+
 def _name_key(name: str) -> str:
     return re.sub(r"[\s（）()“”\"'、，,。.:：]", "", _normalise(name or ""))
 
@@ -383,6 +451,9 @@ def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFA
     status: list[str] = []
     issues: list[Issue] = []
     ind_line: dict[int, int | None] = {}
+    goal_key: dict[int, bool] = {}
+    budget_line: dict[int, int | None] = {}
+    field_lines: dict[int, dict] = {}
     for sub, doc in enumerate(docs):
         ld = doc.loaded
         strip_actuals(ld)
@@ -396,20 +467,25 @@ def lint(paths: Iterable[str], profile: str | None = None, limits: Limits = DEFA
         issues.extend(doc.notes)
         if ok:
             ind_line[sub] = ld.line_of(("indicators",))
+            goal_key[sub] = isinstance(ld.data, dict) and "goal" in ld.data
+            field_lines[sub] = {k: ld.line_of(path) for k, path in (
+                ("name", ("project", "name")), ("department", ("project", "department")), ("goal_target", ("goal", "target")))}
+            budget_line[sub] = placeholder_budget_line(doc.file) if doc.file.endswith((".yaml", ".yml")) else None
     projects, funds, indicators = cols.frames()
     if projects.height:
         profiles = profiles_for(sorted(set(projects["profile"].to_list())))
-        indicators = prepare(indicators, profiles)
+        indicators = resolve_weights(prepare(indicators, profiles), profiles)
         from .validate import validate_frames  # pandera only when needed (``perfeval --help`` stays light)
 
         issues += [i for i in validate_frames(projects, funds, indicators, files) if i.code not in ACTUAL_CODES]
-        indicators = resolve_weights(indicators, profiles)
         rows_by_sub: dict[int, list[dict]] = {}
         for r in indicators.sort("sub", "pos").iter_rows(named=True):
             rows_by_sub.setdefault(r["sub"], []).append(r)
         for p in projects.iter_rows(named=True):
             sub = p["sub"]
-            decl = Decl(files[sub], profiles[p["profile"]], lint_config(p["profile"]), rows_by_sub.get(sub, []), ind_line.get(sub))
+            decl = Decl(files[sub], profiles[p["profile"]], lint_config(p["profile"]), rows_by_sub.get(sub, []), ind_line.get(sub), {**p, "_goal_key": goal_key.get(sub, False),
+                                                                                                          "_placeholder_budget": budget_line.get(sub),
+                                                                                                          "_lines": field_lines.get(sub, {})})
             for fn in CHECKS:
                 issues += fn(decl)
     where = {d.key: d for d in docs}

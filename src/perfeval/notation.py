@@ -110,11 +110,22 @@ _KNOWN_UNITS = sorted(
     reverse=True,
 )
 _UNIT_CANON = {a: canon for canon, al in _UNIT_ALIASES.items() for a in al}
-
+KNOWN_UNITS = frozenset(_KNOWN_UNITS)
+# Units that are the same quantity under another name (compared as equal, never scaled).
+_SAME_UNIT = {"千米": "公里", "km": "公里", "m": "米", "㎡": "平方米", "m2": "平方米", "m3": "立方米",
+              "kg": "千克", "公斤": "千克", "日": "天"}
+# Magnitude prefixes that scale any base unit: 40万株 = 400000株.
+SCALE_PREFIX = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
+# A unit word the table does not list: a few CJK or Latin letters after the number ("厘米", "平方公里",
+# "家次", "名学生", "cm").  Words that say when or how ("12月底前完成", "3日内") are not units: those stay text.
+_NOT_UNIT_CHARS = "前后底末内初旬完成达到实现以上下及约余多左右共计的为和或与是每第月年日"
+_UNKNOWN_ATOM = rf"(?:[A-Za-z]{{2,6}}|(?:(?![{_NOT_UNIT_CHARS}])[\u4e00-\u9fff]){{1,6}})"
 _NUM = r"[+-]?\d+(?:\.\d+)?"
 _UNIT_ATOM = "|".join(re.escape(u) for u in _KNOWN_UNITS)
-# compound units such as 元/人*月 or 人/年
-_UNIT = rf"(?:{_UNIT_ATOM})(?:[/*·](?:{_UNIT_ATOM}))*"
+_ANY_ATOM = rf"(?:{_UNIT_ATOM}|{_UNKNOWN_ATOM})"
+_UNIT = rf"(?:{_ANY_ATOM})(?:[/*·](?:{_ANY_ATOM}))*"
+# "5（户）": a unit in brackets after the number, as some templates print it
+_RE_BRACKET_UNIT = re.compile(r"(?<=\d)\(([^()\d]{1,8})\)(?=$|及以上|以上|及以下|以下|以内|-|~|至|到)")
 _RANGE_SEP = r"(?:-|~|至|到|—|–)"
 _RE_RANGE = re.compile(rf"^(?P<lo>{_NUM})(?P<u1>{_UNIT})?{_RANGE_SEP}(?P<hi>{_NUM})(?P<u2>{_UNIT})?$")
 _RE_PM = re.compile(rf"^±(?P<v>\d+(?:\.\d+)?)(?P<u>{_UNIT})?$")
@@ -209,6 +220,8 @@ def parse(text: object) -> Rule:
         return Rule(EMPTY, text=raw)
     if t in NA_MARKS:
         return Rule(NA, text=raw)
+    if "(" in t:
+        t = _RE_BRACKET_UNIT.sub(r"\1", t)
     for method in _METHODS.values():  # notations of registered methods (e.g. 区间（含容差）“100±5台”)
         if method.grammar is not None:
             r = method.grammar(t, raw)
@@ -314,7 +327,55 @@ def unit_factor(actual_unit: str | None, target_unit: str | None) -> float | Non
         return None
     if actual_unit in MONEY and target_unit in MONEY:
         return MONEY[actual_unit] / MONEY[target_unit]
+    (sa, ba), (st, bt) = _scaled(actual_unit), _scaled(target_unit)
+    if ba == bt or _head(ba) == bt or ba == _head(bt):
+        return sa / st
     return None
+
+
+def _head(unit: str) -> str:
+    """The known unit a longer unit word starts with: ``"名学生"`` → ``"名"`` (``"次培训"`` → ``"次"``)."""
+    if "/" in unit or unit in KNOWN_UNITS:
+        return unit
+    for k in _KNOWN_UNITS:  # longest first
+        if unit.startswith(k) and len(unit) > len(k):
+            return _base(k)
+    return unit
+
+
+def _base(u: str) -> str:
+    return _SAME_UNIT.get(u, u)
+
+
+def _scaled(unit: str) -> tuple[float, str]:
+    """(scale, base unit): ``"万株"`` → ``(1e4, "株")``; a compound unit scales by its first atom."""
+    for p, f in SCALE_PREFIX.items():
+        if unit.startswith(p) and len(unit) > len(p):
+            rest = unit[len(p):]
+            if rest in MONEY:  # 万元 is a money unit of its own (handled above)
+                break
+            return f, _base(rest)
+    return 1.0, _base(unit)
+
+
+def known_unit(unit: str | None) -> bool:
+    """True when every part of ``unit`` is in the unit table (after a 万/亿 prefix); ``None`` counts as known."""
+    if not unit:
+        return True
+    for atom in re.split(r"[/*·]", unit):
+        if atom in KNOWN_UNITS or atom in _UNIT_CANON:
+            continue
+        _, base = _scaled(atom)
+        if not _concat_of_known(base):
+            return False
+    return True
+
+
+def _concat_of_known(word: str) -> bool:
+    """``"家次"`` = 家 + 次: a word made only of units in the table."""
+    if word in KNOWN_UNITS or word in _SAME_UNIT.values():
+        return True
+    return any(word.startswith(k) and len(word) > len(k) and _concat_of_known(word[len(k):]) for k in _KNOWN_UNITS)
 
 
 # ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from .issues import ERROR, Issue, make_issue, sort_issues
 from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
 from .readers import Document, read_path
 from .review import review
-from .scoring.engine import Scored, prepare, profiles_for, score
+from .scoring.engine import Scored, prepare, profiles_for, resolve_weights, score
 
 
 @dataclass
@@ -99,6 +99,7 @@ def prepare_one(
     cols: Columns,
     profile_override: str | None = None,
     resolve_ref: Callable[[dict], dict] | None = None,
+    bare_fraction: str | None = None,
 ) -> bool:
     """Check one loaded file and, if usable, append it to ``cols``.  Returns usability."""
     if ld.data is not None:
@@ -121,7 +122,7 @@ def prepare_one(
         return False
     own = Columns()  # built apart and merged only when complete: a failure leaves no partial rows
     try:
-        add_submission(ld, sub, own, lambda raw: resolved[id(raw)])
+        add_submission(ld, sub, own, lambda raw: resolved[id(raw)], bare_fraction)
     except Exception as e:  # noqa: BLE001 - a bug must cost one file, never the batch
         ld.issues.append(make_issue("PE502", file=ld.file, reason=f"{type(e).__name__}: {e}"))
         return False
@@ -152,10 +153,15 @@ def evaluate_frames(
     if projects.height:
         names = sorted(set(projects["profile"].to_list()))
         profiles = profiles_for(names)
-        indicators = prepare(indicators, profiles)
-        from .validate import validate_frames  # pandera is imported only when something is validated (issue 15)
+        indicators = resolve_weights(prepare(indicators, profiles), profiles)
+        from .validate import validate_frames, year_end_issues  # pandera is imported only when something is validated (issue 15)
 
-        issues += validate_frames(projects, funds, indicators, files)
+        checked = validate_frames(projects, funds, indicators, files)
+        if not scoring:  # validate: a declaration is said to be one; year-end checks once any actual is filled
+            checked = year_end_issues(projects, indicators, files, checked)
+        else:
+            checked += [i for i in year_end_issues(projects, indicators, files, []) if i.code == "PE313"]
+        issues += checked
         if scoring:
             scored = score(projects, funds, indicators, profiles)
             issues += review(scored, files)
@@ -177,13 +183,15 @@ def evaluate(
     limits: Limits = DEFAULT_LIMITS,
     resolve_ref: Callable[[dict], dict] | None = None,
     scoring: bool = True,
+    bare_fraction: str | None = None,
 ) -> Evaluation:
     """Evaluate submission files of any accepted kind (one process; bulk review parallelises the loading).
 
     A file may hold several submissions (a long table): each gets its own index, and every issue is
-    placed on the file, sheet and row it concerns.
+    placed on the file, sheet and row it concerns.  ``bare_fraction`` (``fraction``/``percent``) overrides
+    the profiles' reading of a bare 0.96 against a % target.
     """
-    return evaluate_documents(documents(paths, limits), profile, resolve_ref, scoring)
+    return evaluate_documents(documents(paths, limits), profile, resolve_ref, scoring, bare_fraction)
 
 
 def evaluate_documents(
@@ -191,13 +199,14 @@ def evaluate_documents(
     profile: str | None = None,
     resolve_ref: Callable[[dict], dict] | None = None,
     scoring: bool = True,
+    bare_fraction: str | None = None,
 ) -> Evaluation:
     cols = Columns()
     status: list[str] = []
     own: list[list[Issue]] = []
     for sub, doc in enumerate(docs):
         ld = doc.loaded
-        ok = not doc.orphan and prepare_one(ld, sub, cols, profile, resolve_ref)
+        ok = not doc.orphan and prepare_one(ld, sub, cols, profile, resolve_ref, bare_fraction)
         status.append("scored" if ok else "rejected")
         found = ld.issues
         if any(i.code == "PE503" for i in found):  # "no funds rows" already says what "funds.sources is empty" would
@@ -297,6 +306,10 @@ def results(ev: Evaluation) -> list[dict[str, Any]]:
             "subtotals": {k[4:]: _r(v) for k, v in p.items() if k.startswith("sub_") and p.get("w_" + k[4:])},
             "total": _r(p["total"]),
             "grade": p["grade"],
+            "raw_total": _r(p["raw_total"]),
+            "weight_basis": _r(p["weight_basis"]),
+            "rescaled": bool(p["rescaled"]),
+            "grade_refused": bool(p["grade_refused"]),
             "claimed_total": _r(p["claimed_total"]),
             "claimed_grade": p["claimed_grade"],
             "issues": issues,

@@ -61,6 +61,9 @@ class Profile:
     decimals: int
     tolerance: float
     not_applicable: str = "redistribute"
+    bare_fraction: str = "fraction"  # a bare 0.96 against "≥95%": fraction (96%) | percent (0.96%)
+    weight_total: str = "rescale"  # weights not adding up to 100: rescale the total to 100 (折算) | refuse a grade
+    missing_weight: str = "rebalance"  # a row without weight in a group whose weights are used up: rebalance | zero
     source: str = field(default="", compare=False)
 
     def group_of(self, level1: str) -> str | None:
@@ -112,6 +115,12 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
         reverse = str(d.get("reverse", "ratio"))
         if reverse not in ("ratio", "linear"):
             raise ProfileError("reverse 只能是 ratio 或 linear")
+        options = {}
+        for key, allowed in (("bare_fraction", ("fraction", "percent")), ("weight_total", ("rescale", "refuse")),
+                             ("missing_weight", ("rebalance", "zero"))):
+            options[key] = str(d.get(key, allowed[0]))
+            if options[key] not in allowed:
+                raise ProfileError(f"{key} 只能是 {' 或 '.join(allowed)}")
         curve = str(ex.get("curve", "proportional"))  # checked against the registry by the engine
         layout = str(d.get("layout", DEFAULT_LAYOUT))
         if layout not in LAYOUTS:
@@ -134,6 +143,7 @@ def profile_from_dict(d: Any, source: str = "") -> Profile:
             decimals=int(d.get("decimals", 2)),
             tolerance=float(d.get("tolerance", 0.01)),
             not_applicable=str(d.get("not_applicable", "redistribute")),
+            **options,
             source=source,
         )
     except ProfileError:

@@ -209,6 +209,20 @@ def weights_add_up(r: Review) -> list[Issue]:
     return r.emit(P2, (_col("_wsum") - 100).abs() > 0.005, "PE400", lambda x: {"total": fmt(x["_wsum"])}, indicator=None)
 
 
+@finding("PE416")
+def total_rescaled(r: Review) -> list[Issue]:
+    """A total on another basis than 100, rescaled to 100 (折算) as the profile's ``weight_total: rescale`` says."""
+    return r.emit(r.P, _col("rescaled"), "PE416",
+                  lambda x: {"basis": fmt(x["weight_basis"]), "raw": fmt(x["raw_total"]), "total": fmt(x["total"])}, indicator=None)
+
+
+@finding("PE417")
+def grade_refused(r: Review) -> list[Issue]:
+    """Weights not adding up to 100 under ``weight_total: refuse``: no total, no grade."""
+    return r.emit(r.P, _col("grade_refused"), "PE417",
+                  lambda x: {"basis": fmt(x["weight_basis"]), "profile": r.s.profiles[x["profile"]].title}, indicator=None)
+
+
 @finding("PE401")
 def group_weights(r: Review) -> list[Issue]:
     """一级 subtotals against the profile (warning; 10号 says "原则上")."""

@@ -44,6 +44,17 @@ class Rule:
 _fmt = plain  # a value as the user wrote it (numbers.plain: the one formatter for echoed values)
 
 
+def _fraction_params(r: dict) -> dict:
+    v = r["actual"]
+    try:
+        pct_text = _fmt(float(v) * 100) + "%"
+    except (TypeError, ValueError):
+        pct_text = f"{v}×100%"
+    as_fraction, as_percent = f"比例 {v} = {pct_text}", f"百分数 {v}%"
+    chosen, other = (as_fraction, as_percent) if r["b_read"] == "fraction" else (as_percent, as_fraction)
+    return {"actual": v, "target": r["target"], "chosen": chosen, "other": other}
+
+
 INDICATOR_RULES: list[Rule] = [
     Rule("PE300", _col("op") != EMPTY, "line", lambda r: {}),
     Rule(
@@ -103,6 +114,12 @@ INDICATOR_RULES: list[Rule] = [
         "l_ratio",
         lambda r: {"ratio": _fmt(r["ratio"]), "tier": r["tier"], "band": f"[{_fmt(r['q_lo'])}, {_fmt(r['q_hi'])}]"},
     ),
+    Rule("PE311", _col("b_read").is_null(), "l_actual", lambda r: _fraction_params(r)),
+    Rule("PE312", ~_col("weight_squeezed").fill_null(False), "line", lambda r: {
+        "group": r["grp"], "group_weight": _fmt(r["grp_points"]),
+        "action": (f"已按规则在组内重新分配，本指标按 {_fmt(r['weight_eff'])} 分计，其余指标的分值按比例缩减"
+                   if r["weight_rebalanced"] else "按规则（missing_weight: zero）本指标分值为 0，不得分"),
+    }),
     Rule("PE208", _col("level1").is_in(list(LEVEL1_NAMES)), "line", lambda r: {"value": r["level1"]}),
     Rule(
         # a row is a duplicate unless it is the first of its (submission, 一级, 二级, 三级) group;
@@ -179,4 +196,30 @@ def validate_frames(
     out = _run("indicators", indicators, INDICATOR_RULES, {**INDICATOR_SCHEMA, "q_lo": pl.Float64, "q_hi": pl.Float64}, files, "name")
     out += _run("funds", funds, FUND_RULES, FUND_SCHEMA, files, None)
     out += _run("projects", projects, PROJECT_RULES, PROJECT_SCHEMA, files, None)
+    return out
+
+
+def declaration_subs(indicators: pl.DataFrame) -> set[int]:
+    """Submissions without a single actual value: declarations (绩效目标申报表), not year-end self-evaluations."""
+    if indicators.height == 0:
+        return set()
+    filled = indicators.group_by("sub").agg((_col("b_op") != EMPTY).fill_null(False).any().alias("_f"))
+    return set(filled.filter(~_col("_f"))["sub"].to_list())
+
+
+def year_end_issues(projects: pl.DataFrame, indicators: pl.DataFrame, files: list[str], issues: list[Issue]) -> list[Issue]:
+    """Year-end checks, which apply once any actual is filled (``validate``).
+
+    A declaration (no actual at all) gets one PE314 instead of a PE304 per row; a year-end file whose
+    funds still show ``executed: 0`` against a budget gets PE313.
+    """
+    decl = declaration_subs(indicators)
+    by_file = {files[s] for s in decl}
+    n_rows = dict(indicators.group_by("sub").len().iter_rows()) if decl else {}
+    out = [i for i in issues if not (i.code == "PE304" and i.file in by_file)]
+    for sub in sorted(decl):
+        out.append(make_issue("PE314", file=files[sub], line=None, count=n_rows.get(sub, 0)))
+    rows = projects.filter((_col("budget") > 0) & (_col("executed") == 0) & ~_col("sub").is_in(list(decl)))
+    for r in rows.iter_rows(named=True):
+        out.append(make_issue("PE313", file=files[r["sub"]], line=r["l_funds"], indicator="预算执行率", budget=_fmt(r["budget"])))
     return out

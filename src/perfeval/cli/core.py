@@ -30,6 +30,11 @@ def profile_option(fn):
                         help="评分规则：内置名称（national-2020、sichuan、hubei）或规则文件路径；默认取文件中的 profile")(fn)
 
 
+def bare_fraction_option(fn):
+    return click.option("--bare-fraction", type=click.Choice(["fraction", "percent"]), default=None,
+                        help="百分数目标的实际值只写了 ≤1 的数字（如 0.96）时：fraction 按比例（96%），percent 按百分数（0.96%）；默认取评分规则的 bare_fraction")(fn)
+
+
 def check_profile(profile: str | None) -> None:
     if profile is None:
         return
@@ -64,33 +69,47 @@ def emit_issues(issues: list[Issue], fmt_: str, what: str, verdict: str = "") ->
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @profile_option
 @limits_options
+@bare_fraction_option
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
-def validate(files, profile, max_bytes, max_aliases, fmt_):
+def validate(files, profile, max_bytes, max_aliases, bare_fraction, fmt_):
     """校验提交文件：结构、类型、取值、单位是否可比（不评分）。
 
     退出码：0 无错误；1 发现错误；2 用法错误。
     """
     check_profile(profile)
-    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), scoring=False)
+    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), scoring=False,
+                  bare_fraction=bare_fraction)
     emit_issues(ev.issues, fmt_, f"共检查 {len(files)} 个文件")
     sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
+
+
+def total_text(r: dict) -> str:
+    """总分 and 等级 as printed: a rescaled total says 折算, a refused grade says so (never a grade above 100)."""
+    if r.get("grade_refused"):
+        return f"总分 不予计算（分值合计 {fmt(r['weight_basis'])}，不等于 100）  等级 不予定级"
+    text = f"总分 {fmt(r['total'])}  等级 {r['grade']}"
+    if r.get("rescaled"):
+        text += f"    （分值合计 {fmt(r['weight_basis'])}，按百分制折算：{fmt(r['raw_total'])} ÷ {fmt(r['weight_basis'])} × 100）"
+    return text
 
 
 def _table(r: dict) -> None:
     con = console()
     p, ex = r["project"], r["execution"]
+    claims = ex["claimed_score"] is not None or r["claimed_total"] is not None or any(i["claimed_score"] is not None for i in r["indicators"])
     con.print(f"\n[bold]项目支出绩效自评表（{p['year']}年度）[/]  评分规则：{escape(r['profile']['title'])}")
     con.print(escape(f"项目名称：{p['name']}    主管部门：{p['department']}    实施单位：{p['implementer']}"))
     t = Table(title=f"项目资金（{ex['unit']}）", show_lines=False)
-    for h in ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "自评得分"):
+    for h in ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分") + (("自评得分",) if claims else ()):
         t.add_column(h, justify="right" if h else "left")
     t.add_row("年度资金总额", fmt(ex["initial"]), fmt(ex["budget"]), fmt(ex["executed"]), fmt(ex["weight"]), pct(ex["rate"]),
-              fmt(ex["score"]), fmt(ex["claimed_score"]))
+              fmt(ex["score"]), *((fmt(ex["claimed_score"]),) if claims else ()))
     for k, s in enumerate(ex["sources"]):
-        t.add_row(escape(("  其中：" if k == 0 else "        ") + (s["name"] or "")), fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-", pct(s["rate"]), "-", "")
+        t.add_row(escape(("  其中：" if k == 0 else "        ") + (s["name"] or "")), fmt(s["initial"]), fmt(s["budget"]), fmt(s["executed"]), "-",
+                  pct(s["rate"]), "-", *(("",) if claims else ()))
     con.print(t)
     t = Table(title="绩效指标")
-    for h in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率", "分值", "得分", "自评得分"):
+    for h in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率", "分值", "得分") + (("自评得分",) if claims else ()):
         t.add_column(h, justify="right" if h in ("完成率", "分值", "得分", "自评得分") else "left", overflow="fold")
     prev = (None, None)
     for i in r["indicators"]:
@@ -101,25 +120,28 @@ def _table(r: dict) -> None:
         if i["claimed_score"] is not None and i["score"] is not None and abs(i["claimed_score"] - i["score"]) > 0.005:
             claimed = f"[bold red]{claimed}[/]"
         t.add_row(escape(l1), escape(l2), escape(i["name"]), escape(i["target"] or ""), escape(i["actual"] or ""), pct(i["completion"]),
-                  fmt(i["weight"]) if i["kind"] != "na" else "/", fmt(i["score"]) if i["scorable"] else "[red]无法评分[/]", claimed)
-    t.add_row("总分", "", "", "", "", "", "100.00", f"[bold]{fmt(r['total'])}[/]", fmt(r["claimed_total"]))
+                  fmt(i["weight"]) if i["kind"] != "na" else "/", fmt(i["score"]) if i["scorable"] else "[red]无法评分[/]",
+                  *((claimed,) if claims else ()))
+    label = "总分（折算）" if r.get("rescaled") else "总分"
+    t.add_row(label, "", "", "", "", "", fmt(r["weight_basis"] if r.get("weight_basis") is not None else 100), f"[bold]{fmt(r['total'])}[/]",
+              *((fmt(r["claimed_total"]),) if claims else ()))
     con.print(t)
-    con.print(f"总分 [bold]{fmt(r['total'])}[/]  等级 [bold]{r['grade']}[/]"
-              + escape(f"    （自评总分 {fmt(r['claimed_total'])}，自评等级 {r['claimed_grade'] or '—'}）" if r["claimed_total"] is not None else ""))
+    con.print(escape(total_text(r)) + escape(f"    （自评总分 {fmt(r['claimed_total'])}，自评等级 {r['claimed_grade'] or '—'}）" if r["claimed_total"] is not None else ""))
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @profile_option
 @limits_options
+@bare_fraction_option
 @click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式")
-def score(files, profile, max_bytes, max_aliases, fmt_):
+def score(files, profile, max_bytes, max_aliases, bare_fraction, fmt_):
     """按规则评分并复核：执行率、完成率、得分、总分、等级，以及与自评得分的差异。
 
     退出码：0 无错误；1 有文件被拒绝或存在错误；2 用法错误。
     """
     check_profile(profile)
-    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
+    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), bare_fraction=bare_fraction)
     res = results(ev)
     if fmt_ == "json":
         click.echo(json.dumps(res if len(res) > 1 else res[0], ensure_ascii=False, indent=2))

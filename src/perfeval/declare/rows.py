@@ -22,7 +22,7 @@ import polars as pl
 from .. import methods as _methods
 from ..dates import deadline_tier
 from ..notation import EMPTY, NA, QUAL, Rule, format_rule, parse, qualitative_tier, unit_factor
-from ..profile import DEFAULT_PROFILE, normalise_level1
+from ..profile import DEFAULT_PROFILE, ProfileError, get_profile, normalise_level1
 from .load import Loaded
 from .structure import as_number
 
@@ -47,6 +47,7 @@ INDICATOR_SCHEMA: dict[str, Any] = {
     "target": pl.String, "actual": pl.String, "op": pl.String, "a": pl.Float64, "a_hi": pl.Float64,
     "unit": pl.String, "b": pl.Float64, "b_op": pl.String, "b_unit": pl.String, "unit_ok": pl.Boolean,
     "tier": pl.String, "ratio": pl.Float64, "weight": pl.Float64, "claimed": pl.Float64, "note": pl.String,
+    "b_read": pl.String,
 }
 
 
@@ -115,13 +116,35 @@ def _line(ld: Loaded, node: dict, key: str) -> int | None:
     return info[1].get(key)
 
 
+def bare_fraction_policy(profile: str, override: str | None = None) -> str:
+    """How a bare number ≤ 1 against a percent target is read: ``fraction`` (0.96 = 96%) or ``percent``."""
+    if override:
+        return override
+    try:
+        return get_profile(profile).bare_fraction
+    except ProfileError:
+        return "fraction"
+
+
+def _ambiguous_fraction(t: Rule, b: Rule) -> bool:
+    """A bare number in (0, 1] against a percent target above 1%: 0.96 may be 96% or 0.96%."""
+    if t.unit != "%" or b.unit is not None or b.op != "=" or b.value is None or not 0 < b.value <= 1:
+        return False
+    top = t.hi if t.op == "range" else t.value
+    return top is not None and top > 1
+
+
 def add_submission(
     ld: Loaded,
     sub: int,
     cols: Columns,
     resolve_ref: Callable[[dict], dict] | None = None,
+    bare_fraction: str | None = None,
 ) -> None:
-    """Append one structurally valid submission to ``cols``."""
+    """Append one structurally valid submission to ``cols``.
+
+    ``bare_fraction`` overrides the profile's reading of a bare number ≤ 1 against a percent target.
+    """
     d = ld.data
     project = d.get("project") or {}
     funds = d.get("funds") or {}
@@ -176,6 +199,7 @@ def add_submission(
     P["l_total"].append(_line(ld, funds, "total"))
 
     I = cols.indicators
+    fraction_policy = bare_fraction_policy(str(profile), bare_fraction)
     for i, raw in enumerate(d.get("indicators") or []):
         ind = resolve_ref(raw) if (resolve_ref and raw.get("ref")) else raw
         unit = _text(ind.get("unit"))
@@ -185,7 +209,7 @@ def add_submission(
             t = Rule(NA, text="/")
         actual_raw = ind.get("actual")
         b = parse(actual_raw) if not isinstance(actual_raw, dict) else _target_rule(actual_raw, None)
-        b_val, unit_ok, tier = None, True, None
+        b_val, unit_ok, tier, b_read = None, True, None, None
         if t.op == NA or b.op == NA:
             op = NA
         else:
@@ -197,6 +221,10 @@ def add_submission(
             else:
                 mid = _methods.get(b.op).midpoint if _methods.get(b.op) else None
                 b_val = (mid(b) if mid is not None else b.value) * factor
+                if _ambiguous_fraction(t, b):
+                    b_read = fraction_policy
+                    if fraction_policy == "fraction":
+                        b_val = b.value * 100
         elif t.op == QUAL and b.op not in (EMPTY, NA):
             tier = deadline_tier(t.text, b.text) or qualitative_tier(b.text or format_rule(b), t.text)
         I["sub"].append(sub)
@@ -227,3 +255,4 @@ def add_submission(
         I["weight"].append(as_number(ind.get("weight")))
         I["claimed"].append(as_number(ind.get("claimed_score")))
         I["note"].append(_text(ind.get("note")))
+        I["b_read"].append(b_read)

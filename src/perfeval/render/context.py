@@ -295,6 +295,11 @@ def form_view(r: dict) -> dict:
         or any(i.get("claimed_score") is not None for i in r.get("indicators") or [])
     )
     grade, claimed_grade = r.get("grade") or "", clean(r.get("claimed_grade"))
+    basis = fmt(r.get("weight_basis"))
+    if r.get("grade_refused"):  # weights not adding up to 100 under weight_total: refuse (PE417)
+        grade = f"不予定级（分值合计 {basis}，不等于 100）"
+    elif r.get("rescaled"):  # PE416: the total is on a 100-point basis, said on the form itself
+        grade = f"{grade}（总分按百分制折算：{fmt(r.get('raw_total'))} ÷ {basis} × 100）"
     narrative = {k: clean(v) for k, v in (r.get("narrative") or {}).items()}
     return {
         "layout": layout,
@@ -318,7 +323,8 @@ def form_view(r: dict) -> dict:
             "diff": diff_of(r.get("claimed_total"), r.get("total")),
             "grade": grade,
             "claimed_grade": claimed_grade,
-            "grade_diff": bool(claimed_grade) and claimed_grade != grade,
+            "grade_diff": bool(claimed_grade) and claimed_grade != (r.get("grade") or ""),
+            "rescaled": bool(r.get("rescaled")),
         },
         "has_claims": claimed_any,
         "narrative": {k: narrative.get(k, "") for k in ("basic", "funds", "conclusion", "problems", "suggestions")},

@@ -151,7 +151,8 @@ def _count_summary(inds: list[dict]) -> str:
 def _conclusion_facts(f: dict, r: dict) -> list[str]:
     t = f["totals"]
     title = f["profile"].get("title") or f["profile"].get("name")
-    out = [f"按{title}规则计算，项目总分 {t['score']} 分（满分 {t['weight']} 分），评价等级为“{t['grade']}”。"]
+    full = "100.00" if t.get("rescaled") else t["weight"]
+    out = [f"按{title}规则计算，项目总分 {t['score']} 分（满分 {full} 分），评价等级为“{t['grade']}”。"]
     weights: dict[str, float] = {}
     for i in f["indicators"]:
         if i["weight"].present:

@@ -179,7 +179,19 @@ def resolve_weights(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.DataF
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         before = np.repeat(np.r_[0, cm[starts[1:] - 1]], np.diff(np.r_[starts, k.size]))
         rank[order] = cm - before - 1
+    # a row without weight in a group whose given weights already use the group's points would get 0
+    # (issue #10): the profile's ``missing_weight`` says whether the group is rebalanced or the row keeps 0;
+    # either way ``weight_squeezed`` makes validate and lint say so
+    squeezed = miss & has_grp & (target - given <= 0.005)
+    grp_squeezed = np.bincount(key, squeezed, minlength=n_key)[key] > 0
+    rebalancing = [k for k, name in enumerate(prof_names) if profiles[name].missing_weight == "rebalance"]
+    # only a group whose given weights add up to its points exactly is rebalanced; weights above the group's
+    # points are the clerk's error to fix (PE400/PE609), not something to spread
+    rebalance = grp_squeezed & np.isin(pid, rebalancing) & applicable & (given > 0) & (given <= target + 0.005)
+    n_app = np.bincount(key, applicable, minlength=n_key)[key]
+    pool = np.where(rebalance, _round(target * nmiss / np.maximum(n_app, 1), 2), 0.0)  # the weightless rows' share
     cents = np.clip(_round((target - given) * 100, 0), 0, None).astype(np.int64)
+    cents = np.where(rebalance, _round(pool * 100, 0).astype(np.int64), cents)
     nm = np.maximum(nmiss, 1)
     # divided by polars, whose float division by a constant is the reference behaviour (bit for bit)
     split = (pl.Series(cents // nm + (rank < cents % nm), dtype=pl.Int64) / 100.0).to_numpy()
@@ -188,10 +200,19 @@ def resolve_weights(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.DataF
     redistribute = (nmiss == 0) & (naw > 0) & (given > 0) & np.isin(pid, redistributing)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = _round(weight * ((given + naw) / given), 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrunk = _round(weight * ((target - pool) / given), 2)
     weff = np.where(
         ~applicable, 0.0,
-        np.where(miss & has_grp, split, np.where(miss, 0.0, np.where(redistribute, scaled, weight))),
+        np.where(miss & has_grp, split, np.where(miss, 0.0, np.where(redistribute, scaled, np.where(rebalance, shrunk, weight)))),
     )
+    sel = np.flatnonzero(rebalance & ~miss)
+    if sel.size:  # exact cents: the residual goes to the largest given weight of each rebalanced group
+        residual = _round(target[sel] - np.bincount(key, weff, minlength=n_key)[key[sel]], 2)
+        order = np.lexsort((sel, -weff[sel], key[sel]))
+        k = key[sel][order]
+        first = order[np.flatnonzero(np.r_[True, k[1:] != k[:-1]])]
+        weff[sel[first]] = _round(weff[sel[first]] + residual[first], 2)
     sel = np.flatnonzero(redistribute)
     if sel.size:  # exact cents: the residual goes to the largest row of each redistributed group
         residual = _round(given[sel] + naw[sel] - np.bincount(key, weff, minlength=n_key)[key[sel]], 2)
@@ -205,6 +226,9 @@ def resolve_weights(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.DataF
         pl.Series("applicable", applicable, dtype=pl.Boolean),
         pl.Series("weight_eff", weff, dtype=pl.Float64),
         pl.Series("weight_default", miss & has_grp, dtype=pl.Boolean),
+        pl.Series("weight_squeezed", squeezed, dtype=pl.Boolean),
+        pl.Series("weight_rebalanced", rebalance, dtype=pl.Boolean),
+        pl.Series("grp_points", target, dtype=pl.Float64),
     )
 
 
@@ -234,6 +258,14 @@ def score_indicators(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.Data
     b = ind["b"].to_numpy().astype(float)
     ratio = ind["ratio"].to_numpy().astype(float)
     has_tier = ind["tier"].is_not_null().to_numpy()
+    # a qualitative claim without ratio is the department's choice within the tier's band (issue #10):
+    # the claimed share of the weight, held to the band, is the ratio
+    claimed = ind["claimed"].to_numpy().astype(float)
+    weight_eff = ind["weight_eff"].to_numpy().astype(float)
+    q_lo, q_hi = ind["q_lo"].to_numpy().astype(float), ind["q_hi"].to_numpy().astype(float)
+    from_claim = (ind["op"] == "qualitative").fill_null(False).to_numpy() & has_tier & np.isnan(ratio) & ~np.isnan(claimed) & (weight_eff > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(from_claim, np.clip(claimed / np.where(weight_eff > 0, weight_eff, 1.0), q_lo, q_hi), ratio)
     qual = ops.index("qualitative") if "qualitative" in ops else -2
     # a row is scorable when its actual could be compared with its target
     usable = np.where(op_id == qual, has_tier, ~np.isnan(b) & ~np.isnan(a))
@@ -259,6 +291,7 @@ def score_indicators(ind: pl.DataFrame, profiles: dict[str, Profile]) -> pl.Data
         pl.Series("completion", completion, dtype=pl.Float64).fill_nan(None),
         pl.Series("score", score, dtype=pl.Float64),
         pl.Series("scorable", usable & (op_id != len(ops)), dtype=pl.Boolean),
+        pl.Series("ratio_from_claim", from_claim, dtype=pl.Boolean),
     )
 
 
@@ -283,18 +316,29 @@ def score_projects(projects: pl.DataFrame, ind: pl.DataFrame, profiles: dict[str
         *per_sub,
     )
     raw_total = _col("exec_score") + _col("ind_score").fill_null(0.0)
-    # profiles with not_applicable: rescale bring the total back to a 100-point basis (S15)
-    rescaling = [n for n, p in profiles.items() if p.not_applicable == "rescale"]
+    # the weights as written (N/A rows included where the profile rescales them) must add up to 100;
+    # when they do not, the profile's ``weight_total`` rescales the total to 100 (折算) or refuses a grade
+    na_rescaling = [n for n, p in profiles.items() if p.not_applicable == "rescale"]
+    refusing = [n for n, p in profiles.items() if p.weight_total == "refuse"]
     basis = _col("exec_weight") + _col("ind_weight").fill_null(0.0)
-    total = pl.when(_col("profile").is_in(rescaling) & (basis > 0) & ((basis - 100).abs() > 1e-9)).then(raw_total * 100 / basis).otherwise(raw_total)
-    out = out.with_columns((total * 100).round(0).truediv(100).alias("total"))
+    written = (basis + pl.when(_col("profile").is_in(na_rescaling)).then(_col("na_weight")).otherwise(0.0)).round(2)
+    off = (written - 100).abs() > 0.005
+    rescale = (basis > 0) & ((basis - 100).abs() > 1e-9) & (_col("profile").is_in(na_rescaling) | off)
+    total = pl.when(rescale).then(raw_total * 100 / basis).otherwise(raw_total)
+    out = out.with_columns(
+        (raw_total * 100).round(0).truediv(100).alias("raw_total"),
+        written.alias("weight_basis"),
+        (off & ~_col("profile").is_in(refusing)).alias("rescaled"),
+        (off & _col("profile").is_in(refusing)).alias("grade_refused"),
+    )
+    out = out.with_columns(pl.when(_col("grade_refused")).then(None).otherwise((total * 100).round(0).truediv(100)).alias("total"))
     grade = pl.lit(None, dtype=pl.String)
     for pname, p in profiles.items():
         g = pl.lit(p.grades[-1][0])
         for gname, lo in reversed(p.grades[:-1]):
             g = pl.when(_col("total") >= lo - 1e-9).then(pl.lit(gname)).otherwise(g)
         grade = pl.when(_col("profile") == pname).then(g).otherwise(grade)
-    return out.with_columns(grade.alias("grade"))
+    return out.with_columns(pl.when(_col("total").is_null()).then(None).otherwise(grade).alias("grade"))
 
 
 def _per_project(projects: pl.DataFrame, ind: pl.DataFrame) -> list[pl.Series]:
@@ -321,7 +365,10 @@ def _per_project(projects: pl.DataFrame, ind: pl.DataFrame) -> list[pl.Series]:
     def total(v: np.ndarray) -> np.ndarray:
         return np.bincount(ik, v, minlength=n_ids)[pk]
 
-    out = [col("ind_score", total(score), pl.Float64), col("ind_weight", total(weff), pl.Float64)]
+    applicable = ind["applicable"].to_numpy() if ind.height else np.zeros(0, dtype=bool)
+    na_w = np.where(~applicable, np.nan_to_num(ind["weight"].to_numpy().astype(float)), 0.0)
+    out = [col("ind_score", total(score), pl.Float64), col("ind_weight", total(weff), pl.Float64),
+           pl.Series("na_weight", total(na_w), dtype=pl.Float64)]
     out += [col(f"sub_{l}", total(np.where(l1 == k, score, 0.0)), pl.Float64) for k, l in enumerate(LEVEL1_NAMES)]
     out += [col(f"w_{l}", total(np.where(l1 == k, weff, 0.0)), pl.Float64) for k, l in enumerate(LEVEL1_NAMES)]
     out += [
@@ -334,7 +381,7 @@ def _per_project(projects: pl.DataFrame, ind: pl.DataFrame) -> list[pl.Series]:
 
 def score(projects: pl.DataFrame, funds: pl.DataFrame, indicators: pl.DataFrame, profiles: dict[str, Profile]) -> Scored:
     """Score a batch.  ``indicators`` must have been through :func:`prepare`."""
-    ind = resolve_weights(indicators, profiles)
+    ind = indicators if "weight_eff" in indicators.columns else resolve_weights(indicators, profiles)
     ind = score_indicators(ind, profiles)
     proj = score_projects(projects, ind, profiles)
     return Scored(proj, funds, ind, profiles)
