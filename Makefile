@@ -19,10 +19,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/perfeval score examples/seed-corrected.yaml
 	$(BIN)/perfeval validate examples/seed-as-published.yaml || true
-	$(BIN)/perfeval render examples/seed-corrected.yaml --format html --out out/
-	$(BIN)/perfeval render examples/seed-corrected.yaml --format xlsx --out out/
-	$(BIN)/perfeval report examples/seed-corrected.yaml --format md --out out/
-	$(BIN)/perfeval report examples/seed-corrected.yaml --format docx --out out/
+	$(BIN)/perfeval render examples/seed-corrected.yaml --format html --out out/demo/ --overwrite
+	$(BIN)/perfeval render examples/seed-corrected.yaml --format xlsx --out out/demo/ --overwrite
+	$(BIN)/perfeval report examples/seed-corrected.yaml --format md --out out/demo/ --overwrite
+	$(BIN)/perfeval report examples/seed-corrected.yaml --format docx --out out/demo/ --overwrite
 
 # everything: ruff (pyflakes, import order, zip(strict=); config in pyproject.toml), then every test
 test: lint

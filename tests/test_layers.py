@@ -15,6 +15,7 @@ RANK = {
     "pipeline": 5, "lint": 5, "audit": 5, "store": 5,
     "render": 6, "batch": 6,
     "cli": 7, "serve": 7,
+    "__main__": 8,  # python -m perfeval
 }
 
 

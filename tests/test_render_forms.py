@@ -329,7 +329,9 @@ def test_claimed_scores_that_differ_are_shown_and_marked(evaluate_one):
     assert row[4:9] == ["≥100人次", "80人次", "50.00", "40.00 ⚠", "50.00\n自评偏高 10.00"]
     cells = {c["text"]: c for r_ in html_tables(text)[0] for c in r_}
     assert "diff" in cells["40.00 ⚠"]["cls"] and "diff-high" in cells["40.00 ⚠"]["cls"]
-    assert "自评得分 50.00 与按规则计算的 40.00 不符，偏高 10.00 分" == cells["40.00 ⚠"]["title"]
+    # the score cell's hover text: the difference, then how the score came about (issue #10)
+    assert cells["40.00 ⚠"]["title"] == ("自评得分 50.00 与按规则计算的 40.00 不符，偏高 10.00 分\n"
+                                          "正向指标：完成率 = 实际 80人次 ÷ 目标 100人次 = 80.00%，得分 = 分值 50.00 × 80.00% = 40.00")
     # equal claim: not marked; lower claim: marked as low
     eq = row_starting(m, "绩效指标", "效益指标", "社会效益指标", "技能提升")
     assert eq[7:9] == ["30.00", "30.00"]
@@ -495,8 +497,8 @@ def test_cli_out_dir_names_files_safely_and_uniquely(tmp_path, write):
     res = run("render", p1, p2, SEED, "--format", "md", "--out", str(out) + "/")
     assert res.exit_code == 0, res.output + res.stderr
     names = sorted(p.name for p in out.iterdir())
-    stem = safe_filename("../../etc/同名项目", max_len=60)
-    assert names == sorted([f"{stem}_2023年度_自评表.md", f"{stem}_2023年度_自评表_2.md", "送温暖帮扶专项经费_2024年度_自评表.md"])
+    stem = "部门_" + safe_filename("../../etc/同名项目", max_len=60)
+    assert names == sorted([f"{stem}_2023年度_自评表.md", f"{stem}_2023年度_自评表_2.md", "攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评表.md"])
     assert all(p.parent == out for p in out.iterdir())
     assert "已写入" in res.output
 

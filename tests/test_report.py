@@ -161,8 +161,10 @@ def test_indicator_sentences_say_met_missed_over_unscorable_and_na():
     md = render_reports([result_of(SICHUAN)], "md")
     assert "“养护里程”：年度指标值 ≥50公里，实际完成值 52公里，完成率 104.00%，超额完成年度指标值，得 30.00 分（分值 30.00 分）。" in md
     assert ("“每公里养护成本”：年度指标值 ≤2万元，实际完成值 2.2万元，完成率 90.91%，未达到年度指标值，超出年度指标值 0.2万元，"
-            "得 9.09 分（分值 10.00 分，扣 0.91 分）。单位自评得分 10.00 分，比按规则计算的得分高 0.91 分。") in md
-    assert "“群众出行条件”（定性指标）：年度指标值“明显改善”，实际完成情况“部分达成预期指标并具有一定效果”，评定为“部分达成”，得 7.00 分（分值 10.00 分，扣 3.00 分）。" in md
+            "得 9.09 分（分值 10.00 分，扣 0.91 分）。计分依据：反向指标：完成率 = 目标 2万元 ÷ 实际 2.2万元 = 90.91%，"
+            "得分 = 分值 10.00 × 90.91% = 9.09。单位自评得分 10.00 分，比按规则计算的得分高 0.91 分。") in md
+    assert ("“群众出行条件”（定性指标）：年度指标值“明显改善”，实际完成情况“部分达成预期指标并具有一定效果”，评定为“部分达成”，"
+            "得 7.00 分（分值 10.00 分，扣 3.00 分）。计分依据：定性指标：") in md
     assert "“沿线绿化补植”：标记为不适用，不参与评分。" in md
     assert "本项目共设置三级指标 7 项（产出指标 4 项、效益指标 2 项、满意度指标 1 项）；其中达到或超过年度指标值 4 项，部分达成 1 项，未达到年度指标值 1 项，不适用 1 项。" in md
     raw = render_reports([result_of(SEED_RAW)], "md")
@@ -306,8 +308,10 @@ def test_cli_report_formats(tmp_path):
     res = runner.invoke(main, ["report", SEED, SICHUAN, "--format", "docx", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["农村公路日常养护_2023年度_自评报告.docx", "送温暖帮扶专项经费_2024年度_自评报告.docx"]
-    paras, _ = docx_text((tmp_path / names[1]).read_bytes())
+    # file names carry the department and the code (issue #10): two departments' projects never share a name
+    assert names == sorted(["某县交通运输局_51042124T000000005678-公路养护_农村公路日常养护_2023年度_自评报告.docx",
+                            "攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评报告.docx"])
+    paras, _ = docx_text((tmp_path / "攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评报告.docx").read_bytes())
     assert paras[0] == ("Title", "送温暖帮扶专项经费2024年度项目支出绩效自评报告")
     res = runner.invoke(main, ["report", SEED_RAW, "--format", "html", "--out", str(tmp_path / "r.html")])
     assert res.exit_code == 1 and (tmp_path / "r.html").read_text("utf-8").startswith("<!DOCTYPE html>")

@@ -250,9 +250,9 @@ def test_xlsx_form_has_no_formula_cells(write, tmp_path):
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     seen.append(cell.value)
-                    if len(cell.value) > 1 and cell.value.startswith(FORMULA_STARTS):  # a lone "-" / "=" is the form's own mark
-                        float(cell.value.strip().rstrip("%"))  # only genuine numbers keep a formula start
-    assert any(v.startswith("'=HYPERLINK") for v in seen) and any(v.startswith("'@SUM") for v in seen)
+                    assert cell.data_type == "s"  # a string cell: shown as written, never evaluated
+    # the user's text is kept verbatim as text (no apostrophe printed on the form, issue #10); CSV keeps the guard
+    assert '=HYPERLINK("http://evil.example","点击")' in seen and "@SUM(1+1)" in seen
     with zipfile.ZipFile(target) as z:  # and no formula element anywhere in the sheets' XML
         assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
 

@@ -21,6 +21,7 @@ from .issues import ERROR, Issue, make_issue, sort_issues
 from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
 from .readers import Document, read_path
 from .review import review
+from .scoring.methods import explain_execution, explain_row
 from .scoring.engine import Scored, prepare, profiles_for, resolve_weights, score
 
 
@@ -283,6 +284,7 @@ def results(ev: Evaluation) -> list[dict[str, Any]]:
                 "initial": _r(p["initial"], 6), "budget": _r(p["budget"], 6), "executed": _r(p["executed"], 6),
                 "rate": _rate(p["exec_rate"]), "weight": _r(p["exec_weight"]), "score": _r(p["exec_score"]),
                 "claimed_score": _r(p["exec_claimed"]), "note": p["fund_note"],
+                "explain": explain_execution(p["exec_rate"], p["executed"], p["budget"], p["exec_weight"], p["exec_score"], prof.exec_curve),
                 "sources": [
                     {"name": f["name"], "initial": _r(f["initial"], 6), "budget": _r(f["budget"], 6), "executed": _r(f["executed"], 6),
                      "rate": _rate(f["executed"] / f["budget"]) if f["budget"] and f["executed"] is not None else None}
@@ -300,6 +302,7 @@ def results(ev: Evaluation) -> list[dict[str, Any]]:
                     "score": _r(r["score"]) if r["scorable"] else (0.0 if r["op"] != "na" else None),
                     "scorable": bool(r["scorable"]),
                     "claimed_score": _r(r["claimed"]), "note": r["note"], "line": r["line"],
+                    "explain": explain_row(r, prof),
                 }
                 for r in ind_rows.get(sub, [])
             ],

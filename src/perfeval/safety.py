@@ -39,6 +39,19 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def safe_text(value: Any) -> Any:
+    """Text for a cell written as a string cell (xlsxwriter ``write_string``): never evaluated, so no formula guard.
+
+    "=100%" stays "=100%" (an apostrophe would be printed on the form); control characters are made visible as in
+    :func:`safe_cell`.  CSV output, which a spreadsheet does evaluate, keeps :func:`safe_cell`.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    return value
+
+
 def safe_filename(name: str, max_len: int = 80, fallback: str = "project") -> str:
     """A portable file-name stem from free text (keeps Chinese characters)."""
     s = unicodedata.normalize("NFKC", str(name or ""))

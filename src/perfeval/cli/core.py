@@ -93,6 +93,15 @@ def total_text(r: dict) -> str:
     return text
 
 
+def _explain(r: dict) -> None:
+    con = console()
+    con.print("\n[bold]计分依据[/]")
+    con.print(escape(f"  预算执行率：{r['execution']['explain']}"))
+    for i in r["indicators"]:
+        con.print(escape(f"  {i['name']}：{i['explain']}"))
+    con.print(escape(f"  {total_text(r)}"))
+
+
 def _table(r: dict) -> None:
     con = console()
     p, ex = r["project"], r["execution"]
@@ -134,8 +143,9 @@ def _table(r: dict) -> None:
 @profile_option
 @limits_options
 @bare_fraction_option
+@click.option("--explain", is_flag=True, help="逐项写出得分的计算过程（规则和数字）")
 @click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式")
-def score(files, profile, max_bytes, max_aliases, bare_fraction, fmt_):
+def score(files, profile, max_bytes, max_aliases, bare_fraction, explain, fmt_):
     """按规则评分并复核：执行率、完成率、得分、总分、等级，以及与自评得分的差异。
 
     退出码：0 无错误；1 有文件被拒绝或存在错误；2 用法错误。
@@ -149,6 +159,8 @@ def score(files, profile, max_bytes, max_aliases, bare_fraction, fmt_):
         for sub, r in enumerate(res):
             if r["status"] == "scored":
                 _table(r)
+                if explain:
+                    _explain(r)
             else:
                 console().print(f"\n[bold red]{escape(r['file'])}：未能评分（已拒绝）[/]")
             print_issues(ev.issues_of(sub))

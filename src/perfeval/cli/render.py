@@ -29,7 +29,7 @@ def _render_one_doc(kind: str, fmt: str, res: list[dict], templates: str | None,
 
 
 def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, profile: str | None,
-         max_bytes: int, max_aliases: int, review: bool) -> None:
+         max_bytes: int, max_aliases: int, review: bool, overwrite: bool = False) -> None:
     check_profile(profile)
     spec = formats.get(kind, fmt)
     if out is None and spec.binary:
@@ -56,6 +56,7 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
         if n_err or n_other:
             err.print(f"{r['file']}：复核发现 {n_err} 个错误、{n_other} 个警告/提示"
                       f"（已列入{word}；逐条查看：perfeval score {r['file']}）")
+    kept: list[Path] = []
     if scored:
         try:
             if out is None:
@@ -65,24 +66,35 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
                 d = Path(out)
                 d.mkdir(parents=True, exist_ok=True)
                 for path, r in plan_directory(scored, d, spec.extension, kind):
+                    if path.exists() and not overwrite:  # never replace a file silently (PE704)
+                        kept.append(path)
+                        continue
                     write_atomic(path, _render_one_doc(kind, fmt, [r], templates, review))
                     console().print(f"已写入 {path}")
             else:
                 path = Path(out)
-                write_atomic(path, _render_one_doc(kind, fmt, scored, templates, review))
-                console().print(f"已写入 {path}（{len(scored)} 个项目）")
+                if path.exists() and not overwrite:
+                    kept.append(path)
+                else:
+                    write_atomic(path, _render_one_doc(kind, fmt, scored, templates, review))
+                    console().print(f"已写入 {path}（{len(scored)} 个项目）")
         except TemplateProblem as e:
             _fail("PE700", EXIT_USAGE, reason=str(e))
         except OSError as e:
             _fail("PE701", EXIT_USAGE, path=getattr(e, "filename", None) or out, reason=e.strerror or str(e))
-    sys.exit(EXIT_PROBLEMS if ev.has_errors or len(scored) < len(res) else EXIT_OK)
+    for path in kept:
+        i = make_issue("PE704", path=str(path))
+        err.print(f"[bold red]错误 {i.code}[/] {i.message}\n    [dim]如何修改：{i.hint}[/]")
+    sys.exit(EXIT_PROBLEMS if ev.has_errors or len(scored) < len(res) or kept else EXIT_OK)
 
 
 _OUT_HELP = ("输出位置：目录（已存在、以 / 结尾或没有扩展名）则每个项目一个文件，"
-             "文件名为“项目名称_年度_{kind}”；文件路径则所有项目写入同一文件。省略时 HTML/Markdown 输出到终端")
+             "文件名为“主管部门_项目编码_项目名称_年度_{kind}”；文件路径则所有项目写入同一文件。"
+             "已有同名文件时不覆盖（PE704），除非加 --overwrite。省略时 HTML/Markdown 输出到终端")
 
 
 def _common(fn):
+    fn = click.option("--overwrite", is_flag=True, help="覆盖已存在的输出文件（默认不覆盖，报 PE704）")(fn)
     fn = click.option("--templates", "templates", default=None, metavar="DIR",
                       help="自定义模板目录：其中的模板优先于内置模板（先用 perfeval templates DIR 导出）")(fn)
     return fn
@@ -95,15 +107,16 @@ def _common(fn):
 @_common
 @profile_option
 @limits_options
-@click.option("--review/--no-review", default=True, show_default=True, help="在表后附复核意见（perfeval 按规则生成）")
-def render(files, fmt_, out, templates, profile, max_bytes, max_aliases, review):
+@click.option("--review/--no-review", default=False, show_default=True,
+              help="在表后附复核意见（perfeval 按规则生成）；默认不附，自评表为一页 A4")
+def render(files, fmt_, out, overwrite, templates, profile, max_bytes, max_aliases, review):
     """生成项目支出绩效自评表（全国通用或四川版式，按评分规则的 layout）。
 
     自评得分与按规则计算的得分不符时，表中同时列出并标红。
 
     退出码：0 正常；1 有文件被拒绝或存在错误（其余文件照常出表）；2 用法错误。
     """
-    _run("form", files, fmt_, out, templates, profile, max_bytes, max_aliases, review)
+    _run("form", files, fmt_, out, templates, profile, max_bytes, max_aliases, review, overwrite)
 
 
 @main.command()
@@ -113,7 +126,7 @@ def render(files, fmt_, out, templates, profile, max_bytes, max_aliases, review)
 @_common
 @profile_option
 @limits_options
-def report(files, fmt_, out, templates, profile, max_bytes, max_aliases):
+def report(files, fmt_, out, overwrite, templates, profile, max_bytes, max_aliases):
     """生成项目支出绩效自评报告（项目概况、目标完成情况、评价结论、存在的问题、改进建议）。
 
     报告中的金额、比率和得分全部由数据计算；只有单位才能写的文字取自提交文件的 narrative 部分，
@@ -121,7 +134,7 @@ def report(files, fmt_, out, templates, profile, max_bytes, max_aliases):
 
     退出码：0 正常；1 有文件被拒绝或存在错误（其余文件照常生成）；2 用法错误。
     """
-    _run("report", files, fmt_, out, templates, profile, max_bytes, max_aliases, True)
+    _run("report", files, fmt_, out, templates, profile, max_bytes, max_aliases, True, overwrite)
 
 
 @main.command("templates")

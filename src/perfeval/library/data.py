@@ -89,10 +89,15 @@ class Library:
         return self.by_code[key]
 
     def sector(self, code: str) -> Sector:
+        """A sector by code (``union``) or by its Chinese name: the title or a unique part of it (``工会``, ``教育``)."""
         key = str(code).strip().lower()
-        if key not in self.sectors:
-            raise KeyError(str(code))
-        return self.sectors[key]
+        if key in self.sectors:
+            return self.sectors[key]
+        name = str(code).strip().removesuffix("行业").removesuffix("类")
+        hits = [s for s in self.sectors.values() if name and (name == s.title or name in s.title)]
+        if len(hits) == 1:
+            return hits[0]
+        raise KeyError(str(code))
 
     def all(self) -> list[LibIndicator]:
         return [i for s in self.sectors.values() for i in s.indicators]

@@ -240,6 +240,7 @@ def _indicator_view(ind: dict, layout: str) -> dict:
         "gap": None if g is None else {"amount": g[0], "unit": g[1], "text": gap_text(*g)},
         "note": clean(ind.get("note")),
         "line": ind.get("line"),
+        "explain": clean(ind.get("explain")),
     }
     if get_layout(layout).target_cells:
         view.update(_sichuan_target(ind))
@@ -265,6 +266,7 @@ def form_view(r: dict) -> dict:
         "claimed": num(ex.get("claimed_score")),
         "diff": exec_diff,
         "total": True,
+        "explain": clean(ex.get("explain")),
     }
     dash = lay.source_dash
     sources = [

@@ -17,11 +17,14 @@ def is_directory_target(out: str) -> bool:
 
 
 def project_stem(result: dict, kind: str) -> str:
-    """``送温暖帮扶专项经费_2024年度_自评表`` (the project name made safe for any file system)."""
+    """``攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评表`` (with the project code after the department when
+    there is one): two departments' projects of the same name never share a file name.  Made safe for any file system."""
     p = result.get("project") or {}
     year = p.get("year")
-    name = safe_filename(p.get("name") or "", max_len=60)
-    return f"{name}_{year}年度_{KIND_WORD[kind]}" if year else f"{name}_{KIND_WORD[kind]}"
+    parts = [safe_filename(str(p[k]), max_len=40) for k in ("department", "code") if p.get(k)]
+    parts.append(safe_filename(p.get("name") or "", max_len=60))
+    parts.append(f"{year}年度_{KIND_WORD[kind]}" if year else KIND_WORD[kind])
+    return "_".join(x for x in parts if x)
 
 
 def plan_directory(results: list[dict], directory: str | os.PathLike, ext: str, kind: str) -> list[tuple[Path, dict]]:

@@ -126,6 +126,8 @@ def indicator_sentence(i: dict) -> str:
                 s += f"，{word}，得 {i['score']} 分（分值 {i['weight']} 分）。"
             else:
                 s += f"，达到年度指标值，得 {i['score']} 分（分值 {i['weight']} 分）。"
+    if i.get("explain") and st != NOT_APPLICABLE and st != UNSCORABLE and (i["deduction"].value or 0) >= 0.005:
+        s += f"计分依据：{i['explain']}。"  # every deducted point explained with its numbers (issue #10)
     if i["diff"]:
         d = i["diff"]
         s += f"单位自评得分 {i['claimed']} 分，比按规则计算的得分{'高' if d['direction'] == 'high' else '低'} {d['amount']} 分。"

@@ -5,13 +5,14 @@ One worksheet per project.  The layout is laid out as a list of cells
 thin borders, wrapped Chinese text, numbers stored as numbers (``0.00`` for
 money and scores, ``0.00%`` for rates), column widths fitted to the content,
 row heights estimated for wrapped text (Excel does not grow merged rows by
-itself), A4 landscape, one page wide.
+itself), A4 landscape, fitted to one page; block labels horizontal and wrapped, their rows tall enough.
 
 xlsxwriter was chosen by measurement (performance-baselines.md: ~300
 workbooks/s with ``in_memory=True`` against 73/s for openpyxl).  User text is
-written with ``write_string`` (never interpreted as a formula) after
-:func:`perfeval.safety.safe_cell`, so a copied-out cell cannot become one
-either.
+written with ``write_string`` — a string cell, never interpreted as a formula — after
+:func:`perfeval.safety.safe_text` (control characters made visible); no apostrophe is
+put before "=100%", which would be printed on the form (issue #10).  CSV keeps the
+formula guard (``safe_cell``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import xlsxwriter
 
 from ..chars import C0_ALL
 from ..layouts import get_layout
-from ..safety import safe_cell
+from ..safety import safe_text
 from .context import MONEY, PLAIN, RATE, Num
 
 FONT = "宋体"
@@ -69,7 +70,7 @@ _STYLES: dict[str, dict] = {
     "meta": {"font_size": 9, "align": "left", "valign": "vcenter"},
     "meta_right": {"font_size": 9, "align": "right", "valign": "vcenter"},
     "label": {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True, "bg_color": "#F2F2F2"},
-    "block": {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True, "bg_color": "#F2F2F2", "rotation": 270},
+    "block": {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True, "bg_color": "#F2F2F2"},
     "head": {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True, "bg_color": "#F2F2F2"},
     "text": {"align": "left", "valign": "vcenter", "border": 1, "text_wrap": True},
     "center": {"align": "center", "valign": "vcenter", "border": 1, "text_wrap": True},
@@ -214,7 +215,7 @@ def _review(g: Grid, f: dict, show_review: bool) -> None:
 def national_grid(f: dict, show_review: bool = True) -> Grid:
     x = 1 if f["has_claims"] else 0
     n = 9 + x
-    widths = [(5, 5), (9, 12), (10, 14), (14, 26), (12, 24), (10, 18), (8, 10), (8, 10)] + ([(9, 11)] if x else []) + [(14, 30)]
+    widths = [(7, 7), (9, 12), (10, 14), (14, 26), (12, 24), (10, 18), (8, 10), (8, 10)] + ([(9, 11)] if x else []) + [(14, 30)]
     g = Grid(n, widths)
     _header(g, f)
     _project_rows(g, f, 1)
@@ -265,7 +266,7 @@ def national_grid(f: dict, show_review: bool = True) -> Grid:
 def sichuan_grid(f: dict, show_review: bool = True) -> Grid:
     x = 1 if f["has_claims"] else 0
     n = 11 + x
-    widths = [(5, 5), (9, 12), (9, 14), (14, 26), (7, 9), (8, 16), (7, 9), (9, 18), (7, 10), (8, 10)] + ([(9, 11)] if x else []) + [(14, 30)]
+    widths = [(7, 7), (9, 12), (9, 14), (14, 26), (7, 9), (8, 16), (7, 9), (9, 18), (7, 10), (8, 10)] + ([(9, 11)] if x else []) + [(14, 30)]
     g = Grid(n, widths)
     _header(g, f)
     _project_rows(g, f, 2)
@@ -345,8 +346,6 @@ def _row_heights(g: Grid, widths: list[float]) -> dict[int, float]:
         if not text:
             continue
         avail = max(sum(widths[cell.c: cell.c + cell.cs]) - 1.5, 2)
-        if cell.style == "block":
-            continue  # vertical text; its rows are tall enough from their own cells or get a minimum below
         n = sum(max(1, math.ceil(display_width(part) / avail)) for part in text.split("\n"))
         if cell.rs > 1:
             spanning.append(Cell(cell.r, cell.c, n, rs=cell.rs))
@@ -359,13 +358,6 @@ def _row_heights(g: Grid, widths: list[float]) -> dict[int, float]:
         if want > have:
             last = s.r + s.rs - 1
             heights[last] = heights.get(last, LINE_PT + 4) + (want - have)
-    for cell in g.cells:  # vertical block labels: enough rows for their characters
-        if cell.style == "block":
-            have = sum(heights.get(r, LINE_PT + 4) for r in range(cell.r, cell.r + cell.rs))
-            want = len(_text_of(cell.value)) * (FONT_SIZE + 2) + 6
-            if want > have:
-                last = cell.r + cell.rs - 1
-                heights[last] = heights.get(last, LINE_PT + 4) + (want - have)
     return heights
 
 
@@ -417,7 +409,7 @@ def _write_value(ws, r: int, c: int, value: Any, fmt) -> None:
     elif value in _OWN_TOKENS:  # our own comparator/placeholder cells, not user text
         ws.write_string(r, c, value, fmt)
     else:
-        ws.write_string(r, c, safe_cell(str(value)), fmt)
+        ws.write_string(r, c, safe_text(str(value)), fmt)  # a string cell is never evaluated: no apostrophe
 
 
 def write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, f: dict, name: str, show_review: bool = True) -> None:
@@ -439,7 +431,7 @@ def write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, f: dict, name: str, sho
             ws.write_comment(cell.r, cell.c, cell.comment, {"x_scale": 2, "y_scale": 1.2, "font_name": FONT})
     ws.set_paper(9)  # A4
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1)  # the form is one A4 page (issue #10); the 复核意见 block is only added with --review
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.print_area(0, 0, max(g.row - 1, 0), g.ncols - 1)
