@@ -222,3 +222,40 @@ def test_fresh_init_output_does_not_pass_lint(tmp_path):
     res = CliRunner().invoke(main, ["init", "--sector", "union", "--budget", "3", "--name", "x", "--department", "y",
                                     "--out", str(tmp_path / "b.yaml")])
     assert "PE616" in {i.code for i in lint([str(tmp_path / "b.yaml")]).issues}
+
+
+# --- item 6: the same project and year submitted twice in a batch ---------------------------------
+def test_duplicate_submissions_are_reported_and_counted_once(tmp_path):
+    import os
+
+    import polars as pl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    full = [
+        {"level1": "产出指标", "level2": "数量指标", "name": "户数", "target": "≥5户", "actual": 5},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "效益", "target": "≥5户", "actual": 5},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "target": "≥95%", "actual": "96%"},
+    ]
+    first = make_submission(full, project={"code": "51-0001", "department": "某局"}, executed=50)
+    fixed = make_submission(full, project={"code": "51-0001", "department": "某局"}, executed=100)
+    other = make_submission(full, project={"code": "51-0002", "department": "某局"}, executed=100)
+    for name, data in (("原版.yaml", first), ("更正版.yaml", fixed), ("另一项目.yaml", other)):
+        (src / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    os.utime(src / "原版.yaml", (1_700_000_000, 1_700_000_000))
+    os.utime(src / "更正版.yaml", (1_700_100_000, 1_700_100_000))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--no-progress", "-j", "1"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    assert "重复提交 1 份" in res.output
+    summary = pl.read_csv(out / "summary.csv")
+    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list()))
+    assert status["原版.yaml"] == "duplicate" and status["更正版.yaml"] == "scored"
+    issues = pl.read_csv(out / "issues.csv")
+    assert "PE418" in issues["代码"].to_list()
+    # --prefer keeps the named file instead
+    out2 = tmp_path / "out2"
+    CliRunner().invoke(main, ["batch", str(src), "-o", str(out2), "--no-progress", "-j", "1", "--prefer", str(src / "原版.yaml")])
+    summary = pl.read_csv(out2 / "summary.csv")
+    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list()))
+    assert status["原版.yaml"] == "scored" and status["更正版.yaml"] == "duplicate"

@@ -38,7 +38,7 @@ from .declare.rows import Columns
 from .issues import ERROR, Issue, make_issue, sort_issues
 from .library import LibIndicator, is_cost, load_library
 from .library.scaffold import PLACEHOLDER_MARK
-from .notation import MONEY, NA, NUMERIC_OPS, QUAL, known_unit, parse, unit_factor
+from .notation import MONEY, NA, NUMERIC_OPS, QUAL, known_unit, unit_factor
 from .numbers import fmt, pct
 from .pipeline import documents, prepare_one
 from .profile import LEVEL1_NAMES, LEVEL1_STANDARD, Profile, ProfileError, get_profile, packaged_profiles

@@ -35,6 +35,7 @@ import polars as pl
 
 from ..declare.load import DEFAULT_LIMITS, Limits
 from ..issues import Issue, make_issue
+from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
 from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from ..readers import READERS, Skipped
@@ -89,6 +90,7 @@ class Options:
     floor: bool = False  # also time a bare CSafeLoader parse of the same files (``--timings``)
     db: str | None = None  # results store (DuckDB file): compare with earlier years, then store this run
     display: dict[str, str] = field(default_factory=dict)  # input path → name shown in the outputs (uploads in perfeval serve)
+    prefer: tuple[str, ...] = ()  # of two submissions with the same 项目编码 and year, keep these files (else the newer one)
 
 
 PHASES = [("list", "列出输入、启动进程"), ("parse", "读取、检查、建行（工作进程）"), ("evaluate", "校验、评分、复核"),
@@ -122,6 +124,7 @@ class Result:
     skipped: list[Skipped] = field(default_factory=list)  # files in folders not read, with the reason (skipped.csv)
     rejected_reasons: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (code, title, files, first files)
     stored: dict[str, int] = field(default_factory=dict)  # --db: stored, replaced, not_stored, previous, run_id
+    duplicates: int = 0  # submissions set aside as a repeat of another (same 项目编码 and year; PE418)
 
     @property
     def exit_code(self) -> int:
@@ -298,6 +301,11 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 status = [e.status for e in entries]
                 ev = evaluate_frames(files, status, frames, [], scoring=True)
                 issues = pre + _locate(ev.issues, entries)
+                # the same project and year sent twice: report it, keep one, count one (issue #10)
+                pairs = find_duplicates(ev.scored, entries, opts.prefer)
+                for dropped, _ in pairs:
+                    entries[dropped].status = STATUS_DUPLICATE
+                issues += duplicate_issues(pairs, ev.scored, entries)
                 timings["evaluate"] = time.perf_counter() - t0
                 n_forms = 0
                 links: dict[int, str] = {}
@@ -373,7 +381,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     scored_mask = s["状态"] == STATUS_SCORED
     grades = {g: int(((s["等级"] == g) & scored_mask).sum()) for g in batch.grade_names}
     return Result(
-        inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()), rejected=int((~scored_mask).sum()),
+        inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()),
+        rejected=int((~scored_mask & (s["状态"] != STATUS_DUPLICATE)).sum()), duplicates=int((s["状态"] == STATUS_DUPLICATE).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
         picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped, stored=stored,
         rejected_reasons=rejected_by_reason(batch),

@@ -50,7 +50,9 @@ def _summary(res: _runner.Result, out: str) -> None:
     con = console()
     con.print(f"\n[bold]批量复核完成[/]：输入 {res.inputs} 个文件/表格，共 {res.projects} 个项目；"
               f"[green]已评分 {res.scored}[/]，[red]已拒绝 {res.rejected}[/]"
-              + (f"，其中 {res.with_errors} 个已评分项目仍有错误" if res.with_errors else "") + "。")
+              + (f"，其中 {res.with_errors} 个已评分项目仍有错误" if res.with_errors else "")
+              + (f"；[yellow]重复提交 {res.duplicates} 份[/]（与另一份项目编码、年度相同，不计入汇总，见 PE418）" if res.duplicates else "")
+              + "。")
     if res.grades:
         total = sum(res.grades.values()) or 1
         con.print("等级分布：" + "  ".join(f"{g} {n}（{n * 100 / total:.1f}%）" for g, n in res.grades.items()))
@@ -112,8 +114,10 @@ def _timings(res: _runner.Result) -> None:
               help="在标准错误输出各阶段用时，以及同样文件仅做 YAML 解析（CSafeLoader，同样进程数）的用时作为下限")
 @click.option("--db", "db", default=None, type=click.Path(dir_okay=False),
               help="结果库（DuckDB 文件，不存在则创建）：与上年对比，并保存本次结果（同一项目同一年度重跑时替换）")
+@click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
+              help="同一项目编码、同一年度提交了两份时保留这一份（可重复）；默认保留修改时间较晚的一份")
 @limits_options
-def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, timings, db, max_bytes, max_aliases):
+def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress, timings, db, prefer, max_bytes, max_aliases):
     """批量复核：一次评分成千上万份自评（YAML 文件、目录、CSV/Excel 长表）。
 
     在 OUT 目录写出 summary.csv / summary.xlsx（逐项目汇总、按部门、排名、等级分布图、指标对比、问题清单、复核抽样）、
@@ -122,7 +126,7 @@ def batch(inputs, out, profile, jobs, forms, sample, seed, funds, show_progress,
     退出码：0 全部评分且无错误；1 有文件被拒绝或存在错误；2 用法错误；130/143 被中断。
     """
     opts = Options(out=out, profile=profile, jobs=jobs, forms=forms, sample=sample, seed=seed, funds=tuple(funds),
-                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), floor=timings, db=db)
+                   limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), floor=timings, db=db, prefer=tuple(prefer))
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     try:
