@@ -286,6 +286,22 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.file or "", *issue_order(i)))
 
 
+_OS_ZH = {
+    "ENOENT": "文件或目录不存在", "EACCES": "没有访问权限", "EPERM": "操作不被允许", "EISDIR": "这是一个目录，不是文件",
+    "ENOTDIR": "路径中有一段不是目录", "ENOSPC": "磁盘空间不足", "EROFS": "文件系统只读", "EEXIST": "文件已存在",
+    "ENAMETOOLONG": "文件名过长", "EMFILE": "打开的文件过多", "EIO": "读写出错（输入输出错误）", "EBUSY": "文件正被占用",
+    "ELOOP": "符号链接循环", "EINVAL": "参数无效",
+}
+
+
+def os_error_zh(e: OSError) -> str:
+    """An operating-system error in Chinese ("No such file or directory" → "文件或目录不存在")."""
+    import errno
+
+    name = errno.errorcode.get(e.errno or -1, "")
+    return _OS_ZH.get(name) or e.strerror or str(e)
+
+
 class PerfevalError(Exception):
     """The one exception perfeval's public API raises for bad input.
 

@@ -229,7 +229,7 @@ def suggestion(r: dict, sectors: frozenset[str] = frozenset()) -> str:
 @check
 def check_groups(d: Decl) -> list[Issue]:
     present = {r["level1"] for r in d.applicable()}
-    return [d.issue("PE600", group=lv, profile=d.profile.name) for lv in d.config.require_level1 if lv not in present]
+    return [d.issue("PE600", group=lv, profile=d.profile.title) for lv in d.config.require_level1 if lv not in present]
 
 
 @check
@@ -241,7 +241,7 @@ def check_output_kinds(d: Decl) -> list[Issue]:
     if not any(r["level2"] in ("质量指标", "时效指标") for r in rows):
         out.append(d.issue("PE602"))
     if d.config.require_cost and not any(_is_cost(r) for r in rows):
-        out.append(d.issue("PE603", profile=d.profile.name))
+        out.append(d.issue("PE603", profile=d.profile.title))
     return out
 
 
@@ -251,7 +251,7 @@ def check_qualitative_share(d: Decl) -> list[Issue]:
     n_qual = sum(r["op"] == QUAL for r in rows)
     if rows and n_qual / len(rows) > d.config.max_qualitative_share + 1e-9:
         return [d.issue("PE604", count=n_qual, total=len(rows), share=pct(n_qual / len(rows), 0),
-                        limit=pct(d.config.max_qualitative_share, 0), profile=d.profile.name)]
+                        limit=pct(d.config.max_qualitative_share, 0), profile=d.profile.title)]
     return []
 
 
@@ -315,7 +315,7 @@ def check_weights(d: Decl) -> list[Issue]:
         if abs(actual - expected) > 0.005:
             row = min((r for r in rows if r["weight"] is not None), key=lambda r: r["line"] or 0)
             out.append(d.issue("PE610", row, "l_weight", named=False, group=g.name, actual=fmt(actual), expected=fmt(expected),
-                               profile=d.profile.name))
+                               profile=d.profile.title))
     return out
 
 

@@ -234,7 +234,7 @@ def group_weights(r: Review) -> list[Issue]:
                 .group_by("sub").agg(_col("weight_eff").sum().round(2).alias("_w"), _col("weight_default").all().alias("_dflt"), _col("line").min())
             )
             out += r.emit(sub.with_columns(pl.lit(g.weight).alias("_exp")), ~_col("_dflt") & ((_col("_w") - g.weight).abs() > 0.005), "PE401",
-                          lambda x, g=g, p=p: {"group": g.name, "actual": fmt(x["_w"]), "expected": fmt(g.weight), "profile": p.name}, indicator=None)
+                          lambda x, g=g, p=p: {"group": g.name, "actual": fmt(x["_w"]), "expected": fmt(g.weight), "profile": p.title}, indicator=None)
     return out
 
 

@@ -34,7 +34,7 @@ from typing import Any, Iterator
 import polars as pl
 
 from ..declare.load import DEFAULT_LIMITS, Limits
-from ..issues import Issue, make_issue
+from ..issues import Issue, make_issue, os_error_zh
 from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
 from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
@@ -277,7 +277,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError(f"无法创建输出目录 {opts.out}：{e.strerror or e}") from None
+        raise UsageError(f"无法创建输出目录 {opts.out}：{os_error_zh(e)}") from None
     jobs = opts.jobs or default_jobs()
     staging = Staging(out)
     pool = None

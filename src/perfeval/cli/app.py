@@ -7,6 +7,8 @@ import sys
 import click
 from rich.console import Console
 
+from . import zh  # noqa: F401  click's own messages in Chinese
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import methods
 from ..declare.load import Limits
-from ..issues import ERROR
+from ..issues import ERROR, os_error_zh
 from ..library import LibraryError, ScaffoldError, load_library, scaffold
 from ..lint import lint, lint_config
 from ..profile import DEFAULT_PROFILE, ProfileError, get_profile
@@ -113,7 +113,7 @@ def init_cmd(sector, picks, name, department, year, budget, profile, out, force)
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        _usage_error(f"无法写入 {out}：{e.strerror or e}")
+        _usage_error(f"无法写入 {out}：{os_error_zh(e)}")
     err.print(f"已生成 {out}：{len(chosen)} 项指标。填写后运行 perfeval lint {out} 检查。", highlight=False)
     sys.exit(EXIT_OK)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..declare.load import Limits
-from ..issues import ERROR, make_issue
+from ..issues import ERROR, make_issue, os_error_zh
 from ..pipeline import evaluate, results
 from ..render import FORM_FORMATS, REPORT_FORMATS, TemplateProblem, formats, render_document
 from ..render.output import KIND_WORD, is_directory_target, plan_directory, write_atomic
@@ -81,7 +81,7 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
         except TemplateProblem as e:
             _fail("PE700", EXIT_USAGE, reason=str(e))
         except OSError as e:
-            _fail("PE701", EXIT_USAGE, path=getattr(e, "filename", None) or out, reason=e.strerror or str(e))
+            _fail("PE701", EXIT_USAGE, path=getattr(e, "filename", None) or out, reason=os_error_zh(e))
     for path in kept:
         i = make_issue("PE704", path=str(path))
         err.print(f"[bold red]错误 {i.code}[/] {i.message}\n    [dim]如何修改：{i.hint}[/]")

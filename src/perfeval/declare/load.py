@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..issues import CODES, Issue, make_issue
+from ..issues import CODES, Issue, make_issue, os_error_zh
 
 try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
     _Base = yaml.CSafeLoader
@@ -167,6 +167,58 @@ def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
     return text, "GBK/GB18030", None
 
 
+# PyYAML's messages, in Chinese (the rest of a message is kept as it is)
+_YAML_ZH = (
+    ("could not find expected ':'", "缺少英文冒号“:”"),
+    ("mapping values are not allowed in this context", "这里不能出现“键: 值”（多半是缩进不对，或文字中含英文冒号而没有加引号）"),
+    ("found character that cannot start any token", "出现了不能作为开头的字符（常见原因：用 Tab 缩进，或以 @、` 开头）"),
+    ("found character '\\t' that cannot start any token", "用了 Tab 缩进（YAML 只能用空格缩进）"),
+    ("did not find expected key", "缩进不一致，找不到应有的键"),
+    ("did not find expected '-' indicator", "列表项缩进不一致，找不到应有的“- ”"),
+    ("expected <block end>, but found", "缩进不一致"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
+    ("found unexpected ':'", "出现了多余的英文冒号（文字中的冒号请加引号）"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("while scanning a simple key", ""),
+    ("while parsing a block mapping", ""),
+    ("while parsing a block collection", ""),
+    ("while parsing a flow mapping", "花括号 {} 没有闭合或其中有误"),
+    ("while parsing a flow sequence", "方括号 [] 没有闭合或其中有误"),
+    ("while scanning an alias", "别名（*）写法有误"),
+    ("while scanning an anchor", "锚点（&）写法有误"),
+    ("found undefined alias", "引用了未定义的别名"),
+)
+_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#:'\"：{}\[\]]+\s*：")
+
+
+def yaml_error_in_chinese(e: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """(line, Chinese reason) for a YAML syntax error, naming the likely cause on its own line.
+
+    A full-width colon after a key ("name：") or a tab in the indentation is reported on the line that has it
+    (PyYAML notices the problem only a line or two later); otherwise PyYAML's message is translated.
+    """
+    mark = e.problem_mark or e.context_mark
+    err_line = mark.line + 1 if mark else None
+    lines = text.splitlines()
+    upto = lines[: err_line] if err_line else lines
+    for n, ln in enumerate(upto, 1):
+        if "\t" in ln[: len(ln) - len(ln.lstrip(" \t"))]:
+            return n, f"第 {n} 行用了 Tab 缩进：YAML 只能用空格缩进，请把 Tab 换成空格"
+        if _FULLWIDTH_KEY.match(ln):
+            return n, f"第 {n} 行的键后面是中文全角冒号“：”，应为英文冒号“:”加一个空格（如 name: 值）"
+    parts = []
+    for x in (e.context, e.problem):
+        if not x:
+            continue
+        zh = next((z for en, z in _YAML_ZH if x.startswith(en) or en in x), x)
+        if zh:
+            parts.append(zh)
+    reason = "；".join(parts) or "YAML 写法有误"
+    if mark:
+        reason += f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）"
+    return err_line, reason
+
+
 def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     out = Loaded(file=file)
     if not text.strip():
@@ -184,11 +236,7 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        reason = " ".join(x for x in (e.context, e.problem) if x) or str(e)
-        if mark:
-            reason += f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）"
+        line, reason = yaml_error_in_chinese(e, text)
         out.issues.append(make_issue("PE101", file=file, line=line, reason=reason))
         return out
     except RecursionError:
@@ -224,7 +272,7 @@ def load_path(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, display:
         with open(path, "rb") as fh:
             raw = fh.read(limits.max_bytes + 1)
     except OSError as e:
-        return Loaded(file=file, issues=[make_issue("PE100", file=file, reason=e.strerror or str(e))])
+        return Loaded(file=file, issues=[make_issue("PE100", file=file, reason=os_error_zh(e))])
     return load_bytes(raw, file, limits)
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..issues import Issue, make_issue
+from ..issues import Issue, make_issue, os_error_zh
 from .load import Loaded, decode
 
 #: Lines of rows that come from the funds table are stored as ``FUNDS_LINE + row`` in the
@@ -158,7 +158,7 @@ def _read_bytes(path: str | os.PathLike) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as e:
-        raise TableError(e.strerror or str(e)) from None
+        raise TableError(os_error_zh(e)) from None
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -231,7 +231,7 @@ def _read_bytes_size_check(path: str | os.PathLike) -> None:
     try:
         size = os.path.getsize(path)
     except OSError as e:
-        raise TableError(e.strerror or str(e)) from None
+        raise TableError(os_error_zh(e)) from None
     if size > MAX_TABLE_BYTES:
         raise TableError(f"文件大小 {size} 字节，超过表格上限 {MAX_TABLE_BYTES} 字节")
     if size == 0:
