@@ -67,6 +67,7 @@ class Method:
     gap_words: str = "与年度指标值相差"  # report: "{words} {amount}"
     midpoint: Callable[["Rule"], float] | None = None  # one value for an *actual* written in this notation
     doc: str = ""  # the rule in words (docs, explain)
+    explain: Callable[[dict, "Profile"], str] | None = None  # one scored row → how its points came about, with its numbers
 
 
 METHODS: dict[str, Method] = {}

@@ -77,18 +77,20 @@ def _range_deviation(t: Rule, b: float) -> float:
 
 _SHORT = "比年度指标值少"
 _OVER = "超出年度指标值"
+from .explain import explain_equality, explain_positive, explain_qualitative, explain_range, explain_reverse  # noqa: E402
+
 register(
     Method(">=", "正向", "≥", positive, symbol="≥", point=True, directional=True, over=True, format=_point_format("≥"),
-           deviation=lambda t, b: t.value - b, gap_words=_SHORT, doc=positive.__doc__ or ""),
+           deviation=lambda t, b: t.value - b, gap_words=_SHORT, doc=positive.__doc__ or "", explain=explain_positive),
     Method(">", "正向", ">", positive, symbol=">", point=True, directional=True, over=True, format=_point_format(">"),
-           deviation=lambda t, b: t.value - b, gap_words=_SHORT, doc=positive.__doc__ or ""),
+           deviation=lambda t, b: t.value - b, gap_words=_SHORT, doc=positive.__doc__ or "", explain=explain_positive),
     Method("<=", "反向", "≤", reverse, symbol="≤", point=True, directional=True, reverse=True, format=_point_format("≤"),
-           deviation=lambda t, b: b - t.value, gap_words=_OVER, doc=reverse.__doc__ or ""),
+           deviation=lambda t, b: b - t.value, gap_words=_OVER, doc=reverse.__doc__ or "", explain=explain_reverse),
     Method("<", "反向", "<", reverse, symbol="<", point=True, directional=True, reverse=True, format=_point_format("<"),
-           deviation=lambda t, b: b - t.value, gap_words=_OVER, doc=reverse.__doc__ or ""),
+           deviation=lambda t, b: b - t.value, gap_words=_OVER, doc=reverse.__doc__ or "", explain=explain_reverse),
     Method("=", "等于", "=", equality, symbol="=", point=True, over=True, format=_point_format("="),
-           deviation=lambda t, b: abs(b - t.value), doc=equality.__doc__ or ""),
+           deviation=lambda t, b: abs(b - t.value), doc=equality.__doc__ or "", explain=explain_equality),
     Method("range", "区间", "区间", in_range, signed=True, format=_range_format, deviation=_range_deviation,
-           gap_words="偏离年度指标值区间", midpoint=lambda r: (r.value + r.hi) / 2, doc=in_range.__doc__ or ""),
-    Method("qualitative", "定性", "定性", qualitative, numeric=False, doc=qualitative.__doc__ or ""),
+           gap_words="偏离年度指标值区间", midpoint=lambda r: (r.value + r.hi) / 2, doc=in_range.__doc__ or "", explain=explain_range),
+    Method("qualitative", "定性", "定性", qualitative, numeric=False, doc=qualitative.__doc__ or "", explain=explain_qualitative),
 )

@@ -56,5 +56,15 @@ def deviation(t: Rule, b: float) -> float:
     return lo - b if b < lo else (b - hi if b > hi else 0.0)
 
 
+def explain(r: dict, p) -> str:
+    """区间（含容差）：在目标 ± 容差内满分，否则按偏离计。"""
+    from .explain import _n, _pc, _points, _u
+
+    lo, hi = r["a"] - r["a_hi"], r["a"] + r["a_hi"]  # A±d
+    where = f"在 [{_n(lo)}, {_n(hi)}]{_u(r)} 内" if lo <= r["b"] <= hi else f"超出 [{_n(lo)}, {_n(hi)}]{_u(r)}"
+    return (f"区间（含容差）：目标 {r.get('target') or ''}，实际 {_n(r['b'])}{_u(r)} {where}，"
+            f"完成率 {_pc(r['completion'])}，{_points(r, _pc(r['score'] / r['weight_eff'] if r.get('weight_eff') else 0.0))}")
+
+
 register(Method(OP, "区间（含容差）", "区间（含容差）", score, grammar=grammar, format=format_rule, deviation=deviation,
-                gap_words="偏离年度指标值容差范围", midpoint=lambda r: r.value, doc=score.__doc__ or ""))
+                gap_words="偏离年度指标值容差范围", midpoint=lambda r: r.value, doc=score.__doc__ or "", explain=explain))
