@@ -91,7 +91,30 @@ def _table(doc, ids: dict[str, str], header: list[str], rows: list[list[str]], m
             elif marks and k in marks[r - 1]:
                 run.font.bold = True
                 run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+    _column_widths(t, [header, *rows])
     return t
+
+
+TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
+
+
+def _column_widths(t, rows: list[list[str]]) -> None:
+    """Widths by content (issue #10): each column gets its share of the text width, between a floor and a cap,
+    so a long indicator name wraps instead of squeezing the number columns to one character."""
+    from .xlsx import display_width
+
+    n = len(rows[0]) if rows else 0
+    if not n:
+        return
+    need = [max(4, min(30, max((max((display_width(x) for x in str(r[k]).split("\n")), default=0) for r in rows), default=4)))
+            for k in range(n)]
+    total = sum(need)
+    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in need]
+    t.autofit = False
+    for k, col in enumerate(t.columns):
+        col.width = widths[k]
+        for cell in col.cells:
+            cell.width = widths[k]
 
 
 def _report(doc, ids: dict[str, str], r: dict) -> None:
