@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLES, make_submission
 from perfeval.cli import main
-from perfeval.pipeline import evaluate, results
 from perfeval.methods import METHODS
+from perfeval.pipeline import evaluate, results
 
 
 def _ind(target, actual, weight, **kw):

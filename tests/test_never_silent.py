@@ -249,7 +249,7 @@ def test_duplicate_submissions_are_reported_and_counted_once(tmp_path):
     assert res.exception is None or isinstance(res.exception, SystemExit), res.output
     assert "重复提交 1 份" in res.output
     summary = pl.read_csv(out / "summary.csv")
-    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list()))
+    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list(), strict=True))
     assert status["原版.yaml"] == "duplicate" and status["更正版.yaml"] == "scored"
     issues = pl.read_csv(out / "issues.csv")
     assert "PE418" in issues["代码"].to_list()
@@ -257,5 +257,5 @@ def test_duplicate_submissions_are_reported_and_counted_once(tmp_path):
     out2 = tmp_path / "out2"
     CliRunner().invoke(main, ["batch", str(src), "-o", str(out2), "--no-progress", "-j", "1", "--prefer", str(src / "原版.yaml")])
     summary = pl.read_csv(out2 / "summary.csv")
-    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list()))
+    status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list(), strict=True))
     assert status["原版.yaml"] == "scored" and status["更正版.yaml"] == "duplicate"

@@ -21,8 +21,8 @@ from .issues import ERROR, Issue, make_issue, sort_issues
 from .profile import DEFAULT_PROFILE, ProfileError, get_profile, packaged_profiles
 from .readers import Document, read_path
 from .review import review
-from .scoring.methods import explain_execution, explain_row
 from .scoring.engine import Scored, prepare, profiles_for, resolve_weights, score
+from .scoring.methods import explain_execution, explain_row
 
 
 @dataclass

@@ -35,13 +35,13 @@ import polars as pl
 
 from ..declare.load import DEFAULT_LIMITS, Limits
 from ..issues import Issue, make_issue, os_error_zh
-from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
 from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from ..readers import READERS, Skipped
 from ..render.formats import FORMATS
 from . import forms as forms_mod
 from . import recheck, storing
+from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
 from .inputs import Unit, UsageError, expand_all
 from .report import (
     STATUS_SCORED,
