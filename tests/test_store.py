@@ -294,3 +294,51 @@ def test_docs_describe_every_table_view_and_column():
             assert re.search(rf"\b{c}\b", doc), (table, c)
     for view in VIEWS:
         assert f"`{view}`" in doc, view
+
+
+def test_rejected_project_is_stored_with_its_identity(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    f = y2 / "sichuan-school-meals.yaml"
+    f.write_text(f.read_text("utf-8").replace("indicators:", "indicatorz:", 1), "utf-8")  # an unknown field: refused
+    batch(y2, "--out", tmp_path / "o2", "--db", db)
+    s2 = by_file(read_csv(tmp_path / "o2" / "summary.csv"))
+    assert s2["sichuan-school-meals.yaml"]["状态"] == "rejected"
+    h = history(db, "--code", s2["sichuan-school-meals.yaml"]["项目编码"])
+    assert [(r["year"], r["status"]) for r in h] == [(2023, "scored"), (2024, "rejected")]
+    assert h[1]["total"] is None and h[1]["findings"]["error"] >= 1
+    assert s2["sichuan-school-meals.yaml"]["变化"] == ""  # nothing to compare for a refused file
+
+
+def test_score_and_render_with_db(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    s1 = by_file(read_csv(tmp_path / "o1" / "summary.csv"))
+    before = snapshot(db)
+    f = str(y2 / "hubei-rural-water.yaml")
+    res = CliRunner().invoke(main, ["score", f, "--db", str(db), "--format", "json"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    r = json.loads(res.output)
+    assert r["previous"]["year"] == 2023 and f"{r['previous']['total']:.2f}" == s1["hubei-rural-water.yaml"]["总分"]
+    assert "PE406" in r["previous"]["recurring"]
+    codes = [i["code"] for i in r["issues"]]
+    assert "PE719" in codes and "PE711" in codes and "PE710" in codes
+    # without --db: none of it
+    plain = json.loads(CliRunner().invoke(main, ["score", f, "--format", "json"]).output)
+    assert "previous" not in plain and not {"PE710", "PE711", "PE719"} & {i["code"] for i in plain["issues"]}
+    # a project the store has never seen: previous is null, no PE719
+    other = tmp_path / "new.yaml"
+    other.write_text((y2 / "hubei-rural-water.yaml").read_text("utf-8").replace("42118221T000000012345", "NEW-1"), "utf-8")
+    r = json.loads(CliRunner().invoke(main, ["score", str(other), "--db", str(db), "--format", "json"]).output)
+    assert r["previous"] is None and "PE719" not in [i["code"] for i in r["issues"]]
+    # render --db: the review section carries last year's comparison
+    res = CliRunner().invoke(main, ["render", f, "--db", str(db), "--format", "html", "--review"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "PE719" in res.output and "上年（2023 年）总分 " + s1["hubei-rural-water.yaml"]["总分"] in res.output
+    assert snapshot(db) == before  # score and render only read the store
+    # a missing store: error, nothing created
+    missing = tmp_path / "missing.duckdb"
+    res = CliRunner().invoke(main, ["score", f, "--db", str(missing)])
+    assert res.exit_code == 2 and "PE714" in res.output and not missing.exists()

@@ -140,6 +140,7 @@ _c("PE715", ERROR, "结果库无法打开", "{reason}", "确认文件是 perfeva
 _c("PE716", ERROR, "结果库版本不符", "{reason}", "用与结果库版本相同的 perfeval 打开，或另建一个结果库。")
 _c("PE717", ERROR, "不是 perfeval 结果库", "{reason}", "--db 应指向 perfeval batch --db 写出的文件，或一个尚不存在的新文件。")
 _c("PE718", ERROR, "写入结果库失败", "{reason}", "检查磁盘空间和写入权限后重新运行；结果库保持运行前的状态。")
+_c("PE719", INFO, "与上年对比", "上年（{year} 年）总分 {prev_total}，等级 {prev_grade}；本年总分 {total}，变化 {change}", "历年结果：perfeval history --db 结果库 --code 项目编码。")
 # --- PE95x: the web workbench (perfeval serve) -------------------------------------
 _c("PE950", ERROR, "上传文件过大", "上传的文件“{name}”大小 {size} 字节，超过上限 {limit} 字节；本次上传未保存任何文件", "一个文件只放一个项目；确需更大文件时用 perfeval serve --max-bytes 调整上限。")
 _c("PE951", ERROR, "上传文件过多", "一次上传了 {count} 个以上的文件，超过上限 {limit} 个；本次上传未保存任何文件", "分几次上传，或用 perfeval batch 在命令行处理；上限可用 perfeval serve --max-files 调整。")

@@ -29,7 +29,8 @@ import polars as pl
 from ..issues import CODES, ERROR, INFO, WARNING, Issue, make_issue
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
-from ..store import Prior, Store, key_expr, open_for_run, open_store, previous_columns, recurring, target_below_last_actual, year_expr
+from ..store import Prior, Store, key_expr, open_for_run, open_store, previous_columns, year_expr
+from ..store.yoy import compare, issues_frame
 from ..store.duck import StoreError
 from .report import STATUS_SCORED, Batch
 from .worker import Entry, relocate
@@ -87,7 +88,6 @@ class Session:
     # -- 1. compare ------------------------------------------------------------------
     def compare(self, scored: Scored | None, issues: list[tuple[int, Issue]]) -> list[tuple[int, Issue]]:
         entries = self.entries
-        n = len(entries)
         ids = self._identities(scored)
         keyed = ids.with_columns(key_expr(), year_expr())
         ok = pl.col("project_key").is_not_null() & pl.col("year").is_not_null()
@@ -107,18 +107,10 @@ class Session:
                 extra.append((r["sub"], make_issue("PE713", file=entries[r["sub"]].key, line=self.entries[r["sub"]].line, missing=missing)))
         self.not_stored = int(keyed.filter(~pl.col("stored")).height)
         self.keys = keyed.select("sub", "project_key", "year", "stored")
-        comparable = self.keys.filter(ok)
-        self.prior = self.store.prior(comparable.select("project_key", "year"))
-        files = [e.key for e in entries]
-        if scored is not None and scored.indicators.height and self.prior.indicators.height:
-            cur = scored.indicators.select(
-                "sub", "level1", "name", "unit", "op", "a", "target", pl.coalesce("l_target", "line").alias("line")
-            ).join(comparable.select("sub", "project_key", "year"), on="sub", how="inner")
-            extra += target_below_last_actual(cur, self.prior, files)
-        if self.prior.findings.height:
-            found = _issues_frame(issues + extra, n).join(comparable.select("sub", "project_key", "year"), on="sub", how="inner")
-            more, self.recurring = recurring(found, self.prior, files)
-            extra += more
+        comparable = self.keys.filter(ok).select("sub", "project_key", "year")
+        comp = compare(self.store, comparable, scored, issues_frame(issues + extra), [e.key for e in entries])
+        self.prior, self.recurring = comp.prior, comp.recurring
+        extra += comp.issues
         return [(s, relocate(i, entries[s])) for s, i in extra]
 
     def _identities(self, scored: Scored | None) -> pl.DataFrame:
@@ -159,11 +151,12 @@ class Session:
         step = progress or (lambda text: None)
         step("结果库：整理数据")
         keys = self.keys.filter(pl.col("stored")).select("sub", "project_key", "year")
-        s = b.summary.with_columns(pl.col("sub").cast(pl.Int32)).join(keys, on="sub", how="inner")
+        s = (b.summary.drop("project_key", "year", strict=False)  # the summary's own ``year`` is empty for rejected files
+             .with_columns(pl.col("sub").cast(pl.Int32)).join(keys, on="sub", how="inner"))
         subs = s["sub"].to_list()
         hashes = _hashes([self.entries[k].file for k in subs])
         n = len(self.entries)
-        counts = _issues_frame(b.issues, n).group_by("sub").agg(
+        counts = issues_frame(b.issues).group_by("sub").agg(
             (pl.col("severity") == ERROR).sum().alias("_e"), (pl.col("severity") == WARNING).sum().alias("_w"),
             (pl.col("severity") == INFO).sum().alias("_i"))
         s = s.join(counts, on="sub", how="left")
@@ -221,17 +214,6 @@ def _show_key(key: str) -> str:
     if key.startswith("code:"):
         return "编码 " + key[5:]
     return key[5:].replace("\x1f", "／")
-
-
-def _issues_frame(issues: list[tuple[int, Issue]], n: int) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "sub": pl.Series([s for s, _ in issues], dtype=pl.Int32),
-            "code": pl.Series([i.code for _, i in issues], dtype=pl.String),
-            "severity": pl.Series([i.severity for _, i in issues], dtype=pl.String),
-            "line": pl.Series([i.line for _, i in issues], dtype=pl.Int32),
-        }
-    )
 
 
 def _findings(issues: list[tuple[int, Issue]], keys: pl.DataFrame, rec: pl.DataFrame | None) -> pl.DataFrame:

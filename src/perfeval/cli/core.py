@@ -145,14 +145,25 @@ def _table(r: dict) -> None:
 @bare_fraction_option
 @click.option("--explain", is_flag=True, help="逐项写出得分的计算过程（规则和数字）")
 @click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式")
-def score(files, profile, max_bytes, max_aliases, bare_fraction, explain, fmt_):
+@click.option("--db", "db", default=None, type=click.Path(dir_okay=False),
+              help="结果库（perfeval batch --db 写出的文件）：与上年对比（上年总分、变化、连续出现的问题、目标低于上年实际）")
+def score(files, profile, max_bytes, max_aliases, bare_fraction, explain, fmt_, db):
     """按规则评分并复核：执行率、完成率、得分、总分、等级，以及与自评得分的差异。
 
     退出码：0 无错误；1 有文件被拒绝或存在错误；2 用法错误。
     """
     check_profile(profile)
     ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), bare_fraction=bare_fraction)
+    prev: dict[int, dict] = {}
+    if db is not None:
+        from .history import with_history
+
+        prev = with_history(ev, db)
     res = results(ev)
+    if db is not None:
+        for sub, r in enumerate(res):
+            if r["status"] == "scored":
+                r["previous"] = prev.get(sub)  # null: the store has no record of the year before
     if fmt_ == "json":
         click.echo(json.dumps(res if len(res) > 1 else res[0], ensure_ascii=False, indent=2))
     else:

@@ -73,3 +73,47 @@ def history(db, code, department, name, fmt_):
                   pct(r["execution_rate"]), str(f["error"]), str(f["warning"]), str(f["info"]))
     con.print(t)
     sys.exit(EXIT_OK)
+
+
+def with_history(ev, db: str) -> dict[int, dict]:
+    """``score/render --db``: add PE710/PE711/PE719 from the store to ``ev``; returns last year per scored input.
+
+    The store is opened read-only; a missing file is PE714 (exit 2, nothing created).
+    """
+    from ..issues import make_issue, sort_issues
+    from ..store.yoy import compare, issues_frame, keyed_projects, previous_records
+
+    import dataclasses
+
+    n = len(ev.files)
+    own = [list(ev.issues_of(sub)) for sub in range(n)]
+    try:
+        store = open_store(db)
+        try:
+            found = issues_frame([(sub, i) for sub in range(n) for i in own[sub]])
+            keyed = keyed_projects(ev.scored)
+            comp = compare(store, keyed, ev.scored, found, ev.files)
+            prev = previous_records(ev.scored, keyed, comp)
+        finally:
+            store.close()
+    except StoreError as e:
+        console(stderr=True).print(f"[bold red]错误 {e.code}[/] {escape(str(e))}")
+        sys.exit(EXIT_USAGE)
+    extra = list(comp.issues)
+    totals = dict(zip(ev.scored.projects["sub"].to_list(), ev.scored.projects["total"].to_list())) if prev else {}
+    for sub, p in prev.items():
+        change = p["change"]
+        extra.append((sub, make_issue(
+            "PE719", year=p["year"], prev_total=fmt(p["total"], empty="—"), prev_grade=p["grade"] or "—",
+            total=fmt(totals.get(sub), empty="—"), change="—" if change is None else ("+" if change > 0 else "") + fmt(change),
+        )))
+    for sub, i in extra:  # on the file as the user knows it (the source of that submission)
+        own[sub].append(dataclasses.replace(i, file=ev.source(sub)))
+    own = [sort_issues(x) for x in own]
+    if ev.by_sub is not None:
+        ev.by_sub = own
+    ev.issues = sort_issues([i for x in own for i in x])
+    ev.by_file = {}
+    for sub, x in enumerate(own):  # by_file is keyed by the submission key (Evaluation.files)
+        ev.by_file.setdefault(ev.files[sub], []).extend(x)
+    return prev

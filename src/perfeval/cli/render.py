@@ -29,7 +29,7 @@ def _render_one_doc(kind: str, fmt: str, res: list[dict], templates: str | None,
 
 
 def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, profile: str | None,
-         max_bytes: int, max_aliases: int, review: bool, overwrite: bool = False) -> None:
+         max_bytes: int, max_aliases: int, review: bool, overwrite: bool = False, db: str | None = None) -> None:
     check_profile(profile)
     spec = formats.get(kind, fmt)
     if out is None and spec.binary:
@@ -40,6 +40,10 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
         except TemplateProblem as e:
             _fail("PE700", EXIT_USAGE, reason=str(e))
     ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
+    if db is not None:  # last year's total, recurring findings and lowered targets join the review (PE719, PE711, PE710)
+        from .history import with_history
+
+        with_history(ev, db)
     res = results(ev)
     err = console(stderr=True)
     word = KIND_WORD[kind]
@@ -109,14 +113,16 @@ def _common(fn):
 @limits_options
 @click.option("--review/--no-review", default=False, show_default=True,
               help="在表后附复核意见（perfeval 按规则生成）；默认不附，自评表为一页 A4")
-def render(files, fmt_, out, overwrite, templates, profile, max_bytes, max_aliases, review):
+@click.option("--db", "db", default=None, type=click.Path(dir_okay=False),
+              help="结果库（perfeval batch --db 写出的文件）：复核意见中加入与上年对比（PE719）、连续出现的问题、目标低于上年实际")
+def render(files, fmt_, out, overwrite, templates, profile, max_bytes, max_aliases, review, db):
     """生成项目支出绩效自评表（全国通用或四川版式，按评分规则的 layout）。
 
     自评得分与按规则计算的得分不符时，表中同时列出并标红。
 
     退出码：0 正常；1 有文件被拒绝或存在错误（其余文件照常出表）；2 用法错误。
     """
-    _run("form", files, fmt_, out, templates, profile, max_bytes, max_aliases, review, overwrite)
+    _run("form", files, fmt_, out, templates, profile, max_bytes, max_aliases, review, overwrite, db)
 
 
 @main.command()

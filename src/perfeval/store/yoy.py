@@ -10,10 +10,13 @@ keeps its history — and ``name:<主管部门>\\x1f<项目名称>`` when it has
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from ..issues import CODES, ERROR, WARNING, Issue, make_issue
-from .duck import Prior
+from ..scoring.engine import Scored
+from .duck import Prior, Store
 
 KEY_SEP = "\x1f"
 OWN_CODES = ("PE711", "PE712", "PE713")  # the store's own notices never "recur"
@@ -112,3 +115,70 @@ def recurring(cur: pl.DataFrame, prior: Prior, files: list[str]) -> tuple[list[t
             title=spec.title if spec else "", year=r["year"] - 1,
         )))
     return issues, j.select("project_key", "year", "code")
+
+
+@dataclass
+class Comparison:
+    prior: Prior
+    issues: list[tuple[int, Issue]]  # PE710, PE711 (on the evaluation's own file names)
+    recurring: pl.DataFrame  # project_key, year, code
+
+
+def compare(store: Store, keyed: pl.DataFrame, scored: Scored | None, found: pl.DataFrame, files: list[str]) -> Comparison:
+    """Last year for the projects in ``keyed`` (sub, project_key, year — identifiable ones only) and what follows from it.
+
+    ``found``: this run's findings as sub, code, severity, line.
+    """
+    prior = store.prior(keyed.select("project_key", "year"))
+    issues: list[tuple[int, Issue]] = []
+    if scored is not None and scored.indicators.height and prior.indicators.height:
+        cur = scored.indicators.select(
+            pl.col("sub").cast(pl.Int32), "level1", "name", "unit", "op", "a", "target", pl.coalesce("l_target", "line").alias("line")
+        ).join(keyed.select(pl.col("sub").cast(pl.Int32), "project_key", "year"), on="sub", how="inner")
+        issues += target_below_last_actual(cur, prior, files)
+    rec = pl.DataFrame(schema={"project_key": pl.String, "year": pl.Int32, "code": pl.String})
+    if prior.findings.height and found.height:
+        f = found.with_columns(pl.col("sub").cast(pl.Int32)).join(
+            keyed.select(pl.col("sub").cast(pl.Int32), "project_key", "year"), on="sub", how="inner")
+        more, rec = recurring(f, prior, files)
+        issues += more
+    return Comparison(prior, issues, rec)
+
+
+def keyed_projects(scored: Scored | None) -> pl.DataFrame:
+    """sub, project_key, year of the scored projects that can be identified across years."""
+    if scored is None or scored.projects.height == 0:
+        return pl.DataFrame(schema={"sub": pl.Int32, "project_key": pl.String, "year": pl.Int32})
+    return (
+        scored.projects.select(pl.col("sub").cast(pl.Int32), key_expr(), year_expr())
+        .filter(pl.col("project_key").is_not_null() & pl.col("year").is_not_null())
+    )
+
+
+def issues_frame(pairs: list[tuple[int, Issue]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "sub": pl.Series([s for s, _ in pairs], dtype=pl.Int32),
+            "code": pl.Series([i.code for _, i in pairs], dtype=pl.String),
+            "severity": pl.Series([i.severity for _, i in pairs], dtype=pl.String),
+            "line": pl.Series([i.line for _, i in pairs], dtype=pl.Int32),
+        }
+    )
+
+
+def previous_records(scored: Scored | None, keyed: pl.DataFrame, comp: Comparison) -> dict[int, dict]:
+    """Per scored project with a last year in the store: {year, total, grade, change, recurring} (for score/render --db)."""
+    if scored is None or not keyed.height or not comp.prior.projects.height:
+        return {}
+    cur = keyed.join(scored.projects.select(pl.col("sub").cast(pl.Int32), "total"), on="sub", how="left")
+    prev = previous_columns(cur, comp.prior).filter(pl.col("上年总分").is_not_null() | pl.col("上年等级").is_not_null())
+    codes: dict[tuple[str, int], list[str]] = {}
+    for r in comp.recurring.iter_rows(named=True):
+        codes.setdefault((r["project_key"], r["year"]), []).append(r["code"])
+    years = dict(zip(keyed["sub"].to_list(), zip(keyed["project_key"].to_list(), keyed["year"].to_list())))
+    out = {}
+    for r in prev.iter_rows(named=True):
+        key, year = years[r["sub"]]
+        out[r["sub"]] = {"year": year - 1, "total": r["上年总分"], "grade": r["上年等级"], "change": r["变化"],
+                         "recurring": sorted(set(codes.get((key, year), [])))}
+    return out
