@@ -56,8 +56,12 @@ def batch(data: Path, jobs: int, db: Path | None, out: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def shifted_copy(src: Path, dst: Path, shifts: list[int]) -> None:
-    """Write the rows of ``src`` into ``dst`` once per shift, with the year moved by that many years."""
+def shifted_copy(src: Path, dst: Path, shifts: list[int], copies: int = 1) -> None:
+    """Write the rows of ``src`` into ``dst`` once per shift, with the year moved by that many years.
+
+    ``copies`` > 1 writes each project that many times under distinct codes (``<code>-<k>``), to reach a
+    large store from a smaller generated run.
+    """
     import polars as pl
 
     from perfeval.store import open_for_run, open_store
@@ -71,13 +75,16 @@ def shifted_copy(src: Path, dst: Path, shifts: list[int]) -> None:
     finally:
         s.close()
     for k in shifts:
-        d = open_for_run(dst)
-        try:
-            moved = {t: f.with_columns((pl.col("year") + k).cast(pl.Int32)) for t, f in frames.items()}
-            d.write_run({**run, "started_at": None}, moved)
-            d.commit()
-        finally:
-            d.close()
+        for c in range(copies):
+            d = open_for_run(dst)
+            try:
+                tag = f"-{c}" if copies > 1 else ""
+                moved = {t: f.with_columns((pl.col("year") + k).cast(pl.Int32), pl.col("project_key") + tag) for t, f in frames.items()}
+                moved["projects"] = moved["projects"].with_columns(pl.col("code") + tag)
+                d.write_run({**run, "started_at": None}, moved)
+                d.commit()
+            finally:
+                d.close()
 
 
 def main() -> None:
@@ -86,6 +93,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--years", type=int, default=5)
+    ap.add_argument("--history-projects", type=int, default=100_000, help="projects per year in the history store")
     args = ap.parse_args()
     data = dataset(args.count)
     WORK.mkdir(exist_ok=True)
@@ -116,7 +124,8 @@ def main() -> None:
               f"(store read {res['timings'].get('store_read', 0):.2f} s, write {res['timings'].get('store_write', 0):.2f} s)", file=sys.stderr)
     run_size = (WORK / "run.duckdb").stat().st_size
 
-    shifted_copy(seed_db, hist_db, list(range(-(args.years - 1), 1)))
+    copies = max(1, -(-args.history_projects // args.count))
+    shifted_copy(seed_db, hist_db, list(range(-(args.years - 1), 1)), copies)
     from perfeval.store import open_store
 
     s = open_store(hist_db)
