@@ -30,8 +30,8 @@ from ..issues import CODES, ERROR, INFO, WARNING, Issue, make_issue
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
 from ..store import Prior, Store, key_expr, open_for_run, open_store, previous_columns, year_expr
-from ..store.yoy import compare, issues_frame
 from ..store.duck import StoreError
+from ..store.yoy import compare, issues_frame
 from .report import STATUS_SCORED, Batch
 from .worker import Entry, relocate
 

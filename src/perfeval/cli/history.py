@@ -80,10 +80,10 @@ def with_history(ev, db: str) -> dict[int, dict]:
 
     The store is opened read-only; a missing file is PE714 (exit 2, nothing created).
     """
+    import dataclasses
+
     from ..issues import make_issue, sort_issues
     from ..store.yoy import compare, issues_frame, keyed_projects, previous_records
-
-    import dataclasses
 
     n = len(ev.files)
     own = [list(ev.issues_of(sub)) for sub in range(n)]
@@ -100,7 +100,7 @@ def with_history(ev, db: str) -> dict[int, dict]:
         console(stderr=True).print(f"[bold red]错误 {e.code}[/] {escape(str(e))}")
         sys.exit(EXIT_USAGE)
     extra = list(comp.issues)
-    totals = dict(zip(ev.scored.projects["sub"].to_list(), ev.scored.projects["total"].to_list())) if prev else {}
+    totals = dict(zip(ev.scored.projects["sub"].to_list(), ev.scored.projects["total"].to_list(), strict=True)) if prev else {}
     for sub, p in prev.items():
         change = p["change"]
         extra.append((sub, make_issue(

@@ -175,7 +175,7 @@ def previous_records(scored: Scored | None, keyed: pl.DataFrame, comp: Compariso
     codes: dict[tuple[str, int], list[str]] = {}
     for r in comp.recurring.iter_rows(named=True):
         codes.setdefault((r["project_key"], r["year"]), []).append(r["code"])
-    years = dict(zip(keyed["sub"].to_list(), zip(keyed["project_key"].to_list(), keyed["year"].to_list())))
+    years = dict(zip(keyed["sub"].to_list(), zip(keyed["project_key"].to_list(), keyed["year"].to_list(), strict=True), strict=True))
     out = {}
     for r in prev.iter_rows(named=True):
         key, year = years[r["sub"]]
