@@ -255,7 +255,7 @@ def issues_table(b: Batch) -> Table:
     codes = b.summary["项目编码"].to_list()
     cols: list[list[Any]] = [[] for _ in ISSUE_COLUMNS]
     for sub, i in b.issues:
-        cols[0].append(i.file)
+        cols[0].append(f"{i.file}:{i.sheet}!{i.column or ''}{i.line or ''}" if i.sheet else i.file)  # office forms: the cell
         cols[1].append(i.line)
         cols[2].append(names[sub] or codes[sub])
         cols[3].append(i.indicator)

@@ -12,7 +12,7 @@ import sys
 from . import core  # noqa: F401,E402  validate / score / profiles
 from .app import main  # noqa: F401  (the group every command registers on)
 
-for _mod in ("render", "batch", "library", "audit", "history", "serve"):  # optional command modules
+for _mod in ("render", "batch", "library", "audit", "history", "serve", "importer"):  # optional command modules
     try:
         __import__(f"{__name__}.{_mod}")
     except ModuleNotFoundError as e:  # a module not written yet; any other import error is a bug

@@ -209,7 +209,7 @@ def accepted_kinds() -> str:
     return "、".join(f"{r.title}（{' '.join(r.extensions)}）" for r in _ordered() if r.title)
 
 
-_BUILTIN = ("yaml", "table")
+_BUILTIN = ("yaml", "table", "office")
 for _m in _BUILTIN:
     __import__(f"{__name__}.{_m}")
 
