@@ -388,3 +388,32 @@ def test_import_writes_yaml_that_scores_like_the_original(tmp_path):
 def test_import_refusal_exits_1(tmp_path):
     res = CliRunner().invoke(main, ["import", str(OFFICE / "legacy.doc"), "--out", str(tmp_path / "y")])
     assert res.exit_code == 1 and "PE150" in res.output and res.exception is None or isinstance(res.exception, SystemExit)
+
+
+@pytest.mark.parametrize("profile", ["national-2020", "sichuan"])
+def test_init_xlsx_template_filled_in_reads_back(tmp_path, profile):
+    import openpyxl
+
+    tpl = tmp_path / "自评表.xlsx"
+    res = CliRunner().invoke(main, ["init", "--sector", "union", "--name", "送温暖帮扶专项经费", "--department", "某区总工会",
+                                    "--profile", profile, "--format", "xlsx", "--out", str(tpl)])
+    assert res.exit_code == 0 and res.exception is None, res.output
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb["自评表"]
+    assert ws.protection.sheet and ws.data_validations.dataValidation  # protected, with drop-downs
+    head = next(r for r in ws.iter_rows() if any(c.value == "一级指标" for c in r))
+    col = {c.value: c.column for c in head}
+    actual = col["实际完成值"]
+    n = 0
+    for row in ws.iter_rows(min_row=head[0].row + 1):
+        if row[col["三级指标"] - 1].value:
+            target = row[col["年度指标值" if "年度指标值" in col else "指标值"] - 1].value
+            assert not row[actual - 1].protection.locked
+            row[actual - 1].value = "达成预期指标" if not any(ch.isdigit() for ch in str(target)) else str(target).lstrip("≥≤=<>")
+            n += 1
+    fund = next(r for r in ws.iter_rows() if r[1].value and str(r[1].value).startswith("其中："))
+    fund[4].value = fund[3].value  # 全年执行数 = 全年预算数
+    wb.save(tpl)
+    (r,) = score_file(tpl)
+    assert r["status"] == "scored", r["issues"]
+    assert len(r["indicators"]) == n and r["profile"]["name"] == profile

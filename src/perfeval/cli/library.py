@@ -79,7 +79,9 @@ def library_cmd(sector, fmt_):
 @click.option("--profile", "-p", "profile", default=DEFAULT_PROFILE, show_default=True, metavar="NAME|PATH", help="评分规则")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None, help="写入文件（默认输出到标准输出）")
 @click.option("--force", is_flag=True, help="覆盖已存在的 --out 文件")
-def init_cmd(sector, picks, name, department, year, budget, profile, out, force):
+@click.option("--format", "fmt_", type=click.Choice(["yaml", "xlsx"]), default="yaml", show_default=True,
+              help="yaml：提交文件；xlsx：可填写的自评表工作簿（四川规则下为四川版式，需 --out）")
+def init_cmd(sector, picks, name, department, year, budget, profile, out, force, fmt_):
     """生成一份绩效目标申报表（提交文件 YAML），指标取自指标库。
 
     默认选用行业的核心指标，并补足数量、质量或时效、效益、满意度（以及规则要求的成本）指标；
@@ -104,6 +106,14 @@ def init_cmd(sector, picks, name, department, year, budget, profile, out, force)
     err = console(stderr=True)
     if codes and added:
         err.print("为满足申报要求，补充了指标：" + "、".join(f"{i.code} {i.name}" for i in added), highlight=False)
+    if fmt_ == "xlsx":
+        if out is None:
+            _usage_error("--format xlsx 需要用 --out 指定工作簿文件名，如 --out 自评表.xlsx")
+        import yaml
+
+        from ..office.template import build_template
+
+        text = build_template(yaml.safe_load(text), sichuan=prof.layout == "sichuan")
     if out is None:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
@@ -111,7 +121,10 @@ def init_cmd(sector, picks, name, department, year, budget, profile, out, force)
     if path.exists() and not force:
         _usage_error(f"文件 {out} 已存在；用 --force 覆盖，或换一个文件名")
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as e:
         _usage_error(f"无法写入 {out}：{os_error_zh(e)}")
     err.print(f"已生成 {out}：{len(chosen)} 项指标。填写后运行 perfeval lint {out} 检查。", highlight=False)

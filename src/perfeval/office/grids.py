@@ -403,9 +403,8 @@ _SPAN = re.compile(rb'w:gridSpan\s+w:val="([0-9]+)"')
 
 
 def _docx(raw: bytes, limits: Limits) -> list[Grid]:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
 
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         _check_zip(zf, limits)
@@ -413,23 +412,28 @@ def _docx(raw: bytes, limits: Limits) -> list[Grid]:
             body = zf.read("word/document.xml")
         except KeyError:
             raise OfficeError("PE155", kind=KIND_ZH["docx"], reason="缺少 word/document.xml") from None
-        spans = [int(x) for x in _SPAN.findall(body)]
-        if spans and max(spans) > MAX_SPAN:
-            raise OfficeError("PE158", place="Word 表格", rows="?", cols=max(spans), max_rows=MAX_ROWS, max_cols=MAX_SPAN)
-    doc = docx.Document(io.BytesIO(raw))
+    spans = [int(x) for x in _SPAN.findall(body)]
+    if spans and max(spans) > MAX_SPAN:
+        raise OfficeError("PE158", place="Word 表格", rows="?", cols=max(spans), max_rows=MAX_ROWS, max_cols=MAX_SPAN)
+    # python-docx's element classes on the main part only: opening the whole package (styles, numbering,
+    # settings …) with docx.Document() costs more than reading the tables
+    root = parse_xml(body)
+    doc_body = root.find(qn("w:body"))
+    if doc_body is None:
+        raise OfficeError("PE155", kind=KIND_ZH["docx"], reason="word/document.xml 没有正文")
+    W_T = qn("w:t")
     grids = []
     recent: list[str] = []
     n = 0
-    for block in doc.element.body.iterchildren():
+    for block in doc_body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = Paragraph(block, doc).text.strip()
+            text = "".join(t.text or "" for t in block.iter(W_T)).strip()
             if text:
                 recent = (recent + [text])[-4:]
         elif tag == "tbl":
             n += 1
-            table = Table(block, doc)
-            rows = _docx_rows(table)
+            rows = _docx_rows(block)
             if len(rows) > MAX_ROWS:
                 raise OfficeError("PE158", place=f"表{n}", rows=len(rows), cols="?", max_rows=MAX_ROWS, max_cols=MAX_COLS)
             grids.append(Grid(f"表{n}", False, rows, context=recent))
@@ -437,14 +441,35 @@ def _docx(raw: bytes, limits: Limits) -> list[Grid]:
     return grids
 
 
-def _docx_rows(table: Any) -> list[list[Any]]:
-    """Cell texts row by row on the table's column grid; a merged cell's text repeats in each grid cell."""
-    out = []
-    for row in table.rows:
-        texts = []
-        for cell in row.cells:  # python-docx repeats a spanned cell once per grid column and per merged row
-            texts.append(cell.text.strip())
-        out.append(texts)
+def _docx_rows(tbl: Any) -> list[list[Any]]:
+    """Cell texts row by row on the table's column grid: a cell spanning columns (gridSpan) repeats its
+    text in each column, a vertically merged continuation (vMerge) takes the text of the cell above.
+
+    Read from the table XML directly: python-docx's ``row.cells`` recomputes the whole grid for every
+    row (hundreds of milliseconds for a merged form table).
+    """
+    from docx.oxml.ns import qn
+
+    W_T, W_P, W_TAB, W_BR = qn("w:t"), qn("w:p"), qn("w:tab"), qn("w:br")
+    out: list[list[Any]] = []
+    for tr in tbl.tr_lst:
+        row: list[Any] = [""] * (tr.grid_before or 0)
+        for tc in tr.tc_lst:
+            span = min(max(tc.grid_span or 1, 1), MAX_SPAN)
+            if tc.vMerge == "continue":
+                col = len(row)
+                above = out[-1][col] if out and col < len(out[-1]) else ""
+                row.extend([above] * span)
+                continue
+            paras = []
+            for p in tc.iter(W_P):
+                parts = []
+                for el in p.iter(W_T, W_TAB, W_BR):
+                    parts.append(el.text or "" if el.tag == W_T else ("\t" if el.tag == W_TAB else "\n"))
+                paras.append("".join(parts))
+            text = "\n".join(paras).strip()
+            row.extend([text] * span)
+        out.append(row)
     return out
 
 
@@ -467,8 +492,7 @@ def _pdf(raw: bytes, limits: Limits) -> list[Grid]:
             raise OfficeError("PE158", place="PDF", rows=f"{len(pdf.pages)} 页", cols="-", max_rows=f"{MAX_PDF_PAGES} 页", max_cols="-")
         any_text = False
         for p, page in enumerate(pdf.pages, 1):
-            words = page.extract_words()
-            if words:
+            if any(c.get("text", "").strip() for c in page.chars):
                 any_text = True
             context = []
             tables = page.find_tables()
