@@ -77,7 +77,7 @@ def test_example_forms_score_like_their_yaml_twins(name):
     got = score_file(ROOT / "examples" / "forms" / name)
     ref = results(evaluate([str(ROOT / t) for t in TWINS[name]]))
     assert len(got) == len(ref)
-    for g, r in zip(got, ref):
+    for g, r in zip(got, ref, strict=True):
         assert g["status"] == "scored", g["issues"]
         assert summary(g) == summary(r)
 
