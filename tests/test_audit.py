@@ -313,3 +313,37 @@ def test_directory_and_jobs(tmp_path):
     res = invoke("audit", str(tmp_path), "--jobs", "2", "--format", "json")
     data = json.loads(res.output)
     assert len(data) == 10 and all(len(d["findings"]) == 12 for d in data)
+
+
+# --- the rest of perfeval ----------------------------------------------------------------
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_generated_reports_pass_audit(example, tmp_path):
+    """perfeval report never writes a number that fails audit (markdown and .docx)."""
+    res = invoke("report", str(example), "--format", "md", "--out", str(tmp_path / "r.md"))
+    assert res.exit_code in (0, 1), res.output
+    res = invoke("report", str(example), "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    assert res.exit_code in (0, 1), res.output
+    facts = facts_from_result(result_of(example))
+    for name in ("r.md", "r.docx"):
+        a = audit_file(str(tmp_path / name), facts)
+        assert not a.issues
+        assert [f.to_dict() for f in a.findings] == []
+        assert len(a.findings) == 0 and (tmp_path / name).stat().st_size > 500
+
+
+def test_batch_lists_narrative_findings(tmp_path):
+    import csv
+    import io
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (EXAMPLES / "seed-corrected.yaml").read_text("utf-8")
+    (src / "ok.yaml").write_text(text, "utf-8")
+    (src / "bad.yaml").write_text(text.replace("省市区工会资金24.10万元", "省市区工会资金25.10万元"), "utf-8")
+    res = invoke("batch", str(src), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert res.exit_code in (0, 1), res.output
+    raw = (tmp_path / "out" / "issues.csv").read_bytes().decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(raw)) if r["代码"].startswith("PE8")]
+    assert [(Path(r["文件"]).name, r["代码"]) for r in rows] == [("bad.yaml", "PE801")]
+    assert "总帮扶资金27.10万元" in text.splitlines()[int(rows[0]["行号"]) - 1]
+    assert "总帮扶资金【27.10万元】" in rows[0]["说明"] and "28.10万元" in rows[0]["说明"]

@@ -24,6 +24,11 @@ def num(x: Decimal | None) -> float | int | None:
     return int(x) if x == x.to_integral_value() else float(x)
 
 
+def printed(s: Sentence, t: Token) -> str:
+    """A token as the document wrote it ("27.10万元", "19,044.27万元")."""
+    return s.text[t.start:t.end].replace(" ", "")
+
+
 def ratio_ok(claimed: Decimal, decimals: int, a: Decimal, ha: Decimal, b: Decimal, hb: Decimal,
              tail: Decimal = Decimal(0)) -> tuple[bool, Decimal]:
     """Is ``claimed`` (a percentage printed with ``decimals``) a right value of ``100·a/b``?
@@ -68,7 +73,13 @@ class Finding:
         return CODES[self.code].severity
 
     def issue(self) -> Issue:
-        return Issue(self.code, self.message, self.severity, self.file, self.line, None)
+        """The finding as an issue record; the message quotes the sentence with the number marked."""
+        quote = self.marked()
+        if len(quote) > 120:  # a window around the mark
+            k = max(quote.find("【"), 0)
+            a, b = max(0, k - 50), min(len(quote), k + 70)
+            quote = ("…" if a else "") + quote[a:b] + ("…" if b < len(quote) else "")
+        return Issue(self.code, f"{self.message}：{quote}", self.severity, self.file, self.line, None)
 
     def marked(self) -> str:
         s = self.sentence.raw.strip()
@@ -94,7 +105,10 @@ class Doc:
     """The sentences of one document and the look-ups the checks share."""
 
     def __init__(self, sentences: list[Sentence], file: str | None = None, facts: dict | None = None):
-        self.sentences = sentences
+        self.all_sentences = sentences
+        self.sentences = [s for s in sentences if not s.table]  # prose; tables are only searched for placeholders
+        for i, s in enumerate(self.sentences):
+            s.index = i
         self.file = file
         self.facts = facts  # the submission's data and computed results, when audited against one
         years = [s.year for s in sentences if s.year]

@@ -4,12 +4,12 @@ number a reviewer looks for: the line of a text file, the paragraph of a .docx/.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..declare.load import DEFAULT_LIMITS, Limits, load_path
 from ..issues import Issue, make_issue
+from .narrative import narrative_lines
 from .text import Line
 
 TEXT_EXT = {".txt", ".md", ".markdown", ".text"}
@@ -48,7 +48,8 @@ def _text(path: Path, src: Source) -> None:
     if text is None:
         src.issues.append(make_issue("PE841", file=src.file, reason="既不是 UTF-8 也不是 GB18030 编码的文本"))
         return
-    src.lines = [Line(t, i + 1) for i, t in enumerate(text.splitlines())]
+    md = path.suffix.lower() in (".md", ".markdown")
+    src.lines = [Line(t, i + 1, table=md and t.lstrip().startswith("|")) for i, t in enumerate(text.splitlines())]
 
 
 def _docx(path: Path, src: Source) -> None:
@@ -90,41 +91,13 @@ def _pdf(path: Path, src: Source) -> None:
         src.issues.append(make_issue("PE842", file=src.file))
 
 
-_BLOCK = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
-
-
 def _submission(path: Path, src: Source, limits: Limits) -> None:
     ld = load_path(str(path), limits, display=src.file)
     src.loaded = ld
     if ld.data is None:
         src.issues += ld.issues
         return
-    narrative = ld.data.get("narrative") if isinstance(ld.data, dict) else None
-    if not isinstance(narrative, dict):
-        return
-    raw = path.read_text("utf-8", errors="replace").splitlines()
-    for key, value in narrative.items():
-        if not isinstance(value, str):
-            continue
-        at = ld.line_of(("narrative", key)) or 1
-        block = 0 < at <= len(raw) and _BLOCK.search(raw[at - 1])
-        base = at + 1 if block else at
-        if block and raw[at - 1].rstrip().split("#")[0].rstrip().endswith(("|", "|-", "|+")):
-            for i, t in enumerate(value.splitlines()):
-                src.lines.append(Line(t, base + i))
-            continue
-        # a folded or plain scalar: one logical line made of several physical ones
-        breaks, pos = [], 0
-        for r in raw[base - 1: base - 1 + value.count(" ") + value.count("\n") + 1][1:]:
-            piece = r.strip()
-            if not piece:
-                continue
-            k = value.find(piece[:12], pos + 1)
-            if k < 0:
-                break
-            breaks.append(k)
-            pos = k
-        src.lines.append(Line(value.replace("\n", " "), base, breaks=tuple(breaks)))
+    src.lines = narrative_lines(ld, path.read_text("utf-8", errors="replace").splitlines())
 
 
 def read(path: str, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Source:

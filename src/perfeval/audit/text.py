@@ -69,6 +69,7 @@ class Sentence:
     year: str | None = None  # first year named in the sentence
     line_start: bool = False  # first sentence of its line
     line_end: bool = False  # last sentence of its line
+    table: bool = False  # a table row: cells, not prose (only placeholders are looked for)
 
 
 @dataclass
@@ -164,7 +165,7 @@ def split(lines: list[Line]) -> list[Sentence]:
             lead = a + len(text) - len(text.lstrip())
             no = ln.no + sum(1 for k in ln.breaks if k <= lead)
             out.append(Sentence(text, raw_line[a:b], no, ln.page, len(out), tokens(text), heading,
-                                y.group(1) if y else None, k == 0, k == len(pieces) - 1))
+                                y.group(1) if y else None, k == 0, k == len(pieces) - 1, ln.table))
     return out
 
 

@@ -18,6 +18,7 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..audit.narrative import narrative_issues
 from ..declare.load import DEFAULT_LIMITS, Limits, Loaded
 from ..declare.rows import Columns
 from ..issues import Issue, make_issue
@@ -80,7 +81,7 @@ def _one(doc: Document, cols: Columns, profile: str | None, entries: list[Entry]
     entry = Entry(doc.key, doc.file, "scored" if ok else "rejected", doc.line, doc.funds_file,
                   {} if ok else _info(ld), doc.locator)
     entries.append(entry)
-    found = ld.issues
+    found = ld.issues + narrative_issues(ld)  # the narrative's own numbers (perfeval audit)
     if any(i.code == "PE503" for i in found):  # "no funds rows" already says what "funds.sources is empty" would
         found = [i for i in found if i.code != "PE206"]
     issues.extend((sub, relocate(i, entry)) for i in found)

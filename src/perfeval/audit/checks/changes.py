@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Doc, Finding, check, num, ratio_ok
+from ..model import Doc, Finding, check, printed, ratio_ok
 from ..text import Sentence, Token, norm_name
 
 UP, DOWN = "增加|增长|上升|增|多", "减少|下降|降低|减|少|节约|压减"
@@ -84,7 +84,7 @@ def changes(doc: Doc) -> list[Finding]:
             if ok:
                 continue
             out.append(doc.finding("PE802", "change", s, y.value, best, (y.start, y.end),
-                                   change=f"{num(x.value)}{x.unit}", current=f"{num(cur.value)}{cur.unit}",
-                                   claimed=f"{num(y.value)}%", expected=f"{best}%"))
+                                   change=printed(s, x), current=f"{cur.value}{cur.unit}",
+                                   claimed=printed(s, y), expected=f"{best}%"))
     return out
 

@@ -11,19 +11,19 @@ PLACEHOLDER = re.compile(
     r"占\s*[A-Za-z]{1,2}\s*%"  # 占c%
     r"|占(?:比)?\s*%"  # 占%
     r"|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])"  # XX万元, XX项目
-    r"|[×＊*]{2,}"  # ××, ＊＊
+    r"|[×＊]{2,}"  # ××, ＊＊ (ASCII ** is Markdown bold)
     r"|\(\s*\)\s*" + _UNIT +  # （）万元
     r"|_{2,}\s*" + _UNIT +  # ___万元
     r"|[?？]{2,}"  # ？？
     r"|\{\{[^}]*\}\}"  # {{ }} left by a mail-merge
-    r"|【\s*(?:填写|请填写|待填)[^】]*】|\(\s*(?:请填写|待填|填写)[^)]*\)"
+    r"|【\s*(?:填写|请填写|待填)[^】]{0,10}】|\(\s*(?:请填写|待填写?|填写)[^)]{0,10}\)"
 )
 
 
 @check("placeholder")
 def placeholders(doc: Doc) -> list[Finding]:
     out = []
-    for s in doc.sentences:
+    for s in doc.all_sentences:
         for m in PLACEHOLDER.finditer(s.text):
             out.append(doc.finding("PE805", "placeholder", s, m.group(0).strip(), None, (m.start(), m.end()),
                                    text=m.group(0).strip()))

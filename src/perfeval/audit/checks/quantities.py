@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Doc, Finding, check, num
+from ..model import Doc, Finding, check, printed
 from ..text import MONEY, norm_name
 
 # department-level quantities whose name means one figure per document and year
@@ -53,6 +53,6 @@ def quantities(doc: Doc) -> list[Finding]:
                 continue
             expected = ref / MONEY[t.unit]
             out.append(doc.finding("PE804", "quantity", s, t.value, expected, (t.start, t.end),
-                                   name=key, claimed=f"{num(t.value)}{t.unit}",
-                                   expected=f"{num(ref_t.value)}{ref_t.unit}", other_line=ref_s.line))
+                                   name=key, claimed=printed(s, t),
+                                   expected=printed(ref_s, ref_t), other_line=ref_s.line))
     return out

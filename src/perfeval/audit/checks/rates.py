@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Doc, Finding, check, num, ratio_ok
+from ..model import Doc, Finding, check, printed, ratio_ok
 
 RATE_NAME = re.compile(r"(执行率|执行进度|完成率|完成预算|支出进度)(为|是|达到|达)?\s*$")
 BUDGET = re.compile(r"(预算数|预算|预算资金|预算金额|预算安排|批复预算|调整预算)(为|是)?$")
@@ -30,6 +30,6 @@ def rates(doc: Doc) -> list[Finding]:
             if ok:
                 continue
             out.append(doc.finding("PE803", "rate", s, z.value, expected, (z.start, z.end),
-                                   actual=f"{num(a.value)}{a.unit}", budget=f"{num(b.value)}{b.unit}",
-                                   claimed=f"{num(z.value)}%", expected=f"{expected}%"))
+                                   actual=printed(s, a), budget=printed(s, b),
+                                   claimed=printed(s, z), expected=f"{expected}%"))
     return out

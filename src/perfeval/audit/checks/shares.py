@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..model import Doc, Finding, check, num, ratio_ok
+from ..model import Doc, Finding, check, num, printed, ratio_ok
 from ..text import Sentence, Token, norm_name
 
 # "，占" "，占比" "，占本年支出合计的" "，占政府采购支出总额的比重为"
@@ -71,15 +71,15 @@ def shares_of(doc: Doc):
 @check("share")
 def shares(doc: Doc) -> list[Finding]:
     out = []
-    for s, subj, p, _ws, whole, tail in shares_of(doc):
+    for s, subj, p, ws, whole, tail in shares_of(doc):
         if whole.yuan == 0:
             continue  # 0 of 0: nothing to say (0万元 占0% is fine)
         ok, expected = ratio_ok(p.value, p.decimals, subj.yuan, subj.half, whole.yuan, whole.half, tail)
         if ok:
             continue
         out.append(doc.finding("PE800", "share", s, p.value, expected, (p.start, p.end),
-                               part=f"{num(subj.value)}{subj.unit}", whole=f"{num(whole.value)}{whole.unit}",
-                               claimed=f"{num(p.value)}%", expected=f"{expected}%"))
+                               part=printed(s, subj), whole=printed(ws, whole),
+                               claimed=printed(s, p), expected=f"{expected}%"))
     out += _over_100(doc)
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..lists import PartList
-from ..model import Doc, Finding, check, num
+from ..model import Doc, Finding, check, num, printed
 from ..text import MONEY
 
 
@@ -38,8 +38,10 @@ def sums(doc: Doc) -> list[Finding]:
         w = pl.whole
         scale = MONEY.get(w.unit, Decimal(1))
         expected = total / scale
+        places = max([w.decimals] + [p.token.decimals for p in pl.parts if p.token.unit == w.unit])
+        shown = f"{expected:,.{places}f}" if abs(expected) >= 10000 and "," in printed(pl.whole_sentence, w) else f"{expected:.{places}f}"
         out.append(doc.finding(
             "PE801", "sum", pl.whole_sentence, w.value, expected, (w.start, w.end),
-            claimed=_fmt(w.value) + w.unit, expected=_fmt(expected) + w.unit, count=len(pl.parts),
-            diff=_fmt(diff / scale) + w.unit))
+            claimed=printed(pl.whole_sentence, w), expected=shown + w.unit, count=len(pl.parts),
+            diff=_fmt(abs(diff) / scale) + w.unit))
     return out
