@@ -65,10 +65,10 @@ def test_a_wrong_whole_is_flagged(parts, cents_off, up, sep):
     if whole <= 0:
         whole = total + off
     names = NAMES[: len(parts) - 1] + ["其他支出"]  # a catch-all part: the list is complete
-    text = f"支出合计{money(whole, sep)}万元，其中：" + "，".join(f"{n}{money(p, sep)}万元" for n, p in zip(names, parts)) + "。"
+    text = f"支出合计{money(whole, sep)}万元，其中：" + "，".join(f"{n}{money(p, sep)}万元" for n, p in zip(names, parts, strict=True)) + "。"
     found = audit_text(text)
     assert [(f.kind, Decimal(str(f.to_dict()["expected"]))) for f in found] == [("sum", total)]
-    ok = f"支出合计{money(total, sep)}万元，其中：" + "，".join(f"{n}{money(p, sep)}万元" for n, p in zip(names, parts)) + "。"
+    ok = f"支出合计{money(total, sep)}万元，其中：" + "，".join(f"{n}{money(p, sep)}万元" for n, p in zip(names, parts, strict=True)) + "。"
     assert audit_text(ok) == []
 
 

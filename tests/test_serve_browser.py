@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
