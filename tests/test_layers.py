@@ -12,7 +12,7 @@ RANK = {
     "validate": 2, "readers": 2,
     "scoring": 3,
     "review": 4,
-    "pipeline": 5, "lint": 5, "audit": 5, "store": 5,
+    "pipeline": 5, "lint": 5, "audit": 5, "store": 5, "department": 5,
     "render": 6, "batch": 6,
     "cli": 7, "serve": 7,
     "__main__": 8,  # python -m perfeval

@@ -7,7 +7,7 @@ from perfeval.issues import CODES
 SECTIONS = {
     "PE1": "PE1xx 读取文件", "PE2": "PE2xx 结构", "PE3": "PE3xx 取值与写法", "PE4": "PE4xx 复核（评分后）",
     "PE5": "PE5xx 批量与表格", "PE6": "PE6xx 申报审核（lint）", "PE7": "PE7xx 出表与报告；结果库（PE710–PE729）", "PE8": "PE8xx 报告文字核对（audit）",
-    "PE9": "PE9xx 网页工作台（perfeval serve）",
+    "PE9": "PE9xx 部门整体支出绩效自评（PE900–PE949）；网页工作台（PE950–PE969）",
 }
 HEAD = """# 问题代码（Error codes）
 

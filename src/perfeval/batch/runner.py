@@ -39,8 +39,8 @@ from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from ..readers import READERS, Skipped
 from ..render.formats import FORMATS
+from . import department, recheck, storing
 from . import forms as forms_mod
-from . import recheck, storing
 from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
 from .inputs import Unit, UsageError, expand_all
 from .report import (
@@ -125,10 +125,14 @@ class Result:
     rejected_reasons: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (code, title, files, first files)
     stored: dict[str, int] = field(default_factory=dict)  # --db: stored, replaced, not_stored, previous, run_id
     duplicates: int = 0  # submissions set aside as a repeat of another (same 项目编码 and year; PE418)
+    departments: int = 0  # department-wide submissions (部门整体 sheet)
+    departments_rejected: int = 0
+    departments_with_errors: int = 0
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.rejected == 0 and self.with_errors == 0 else 1
+        clean = self.rejected == 0 and self.with_errors == 0 and self.departments_rejected == 0 and self.departments_with_errors == 0
+        return 0 if clean else 1
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +275,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     units, skipped = expand_all(inputs, opts.funds)
     if opts.display:
         units = [relabel(u, opts.display) for u in units]
-    if not units:
+    units, dept_units = department.split_units(units)
+    if not units and not dept_units:
         raise UsageError("没有可处理的输入文件")
     out = Path(opts.out)
     try:
@@ -306,6 +311,7 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 for dropped, _ in pairs:
                     entries[dropped].status = STATUS_DUPLICATE
                 issues += duplicate_issues(pairs, ev.scored, entries)
+                depts = department.evaluate(dept_units, opts.profile, opts.limits) if dept_units else []
                 timings["evaluate"] = time.perf_counter() - t0
                 n_forms = 0
                 links: dict[int, str] = {}
@@ -336,7 +342,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 seed = opts.seed if opts.seed is not None else secrets.randbits(32)
                 n_pick = opts.sample if opts.sample is not None else recheck.default_size(batch.n)
                 picks = _recheck(batch, n_pick, seed)
-                _write(batch, picks, seed, staging, links)
+                # department-wide results only when there are some (keeps _write's signature for the project-only path)
+                _write(batch, picks, seed, staging, links, **({"depts": depts} if depts else {}))
                 if skipped:
                     _write_skipped(skipped, staging)
                 timings["write"] = time.perf_counter() - t0
@@ -378,10 +385,14 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     if opts.floor:
         timings["floor"] = parse_floor(units, jobs)
     s = batch.summary
+    if s.height == 0:  # department files only: the project summary is empty and untyped
+        s = s.cast({"状态": pl.String, "等级": pl.String, "错误数": pl.Int64})
     scored_mask = s["状态"] == STATUS_SCORED
     grades = {g: int(((s["等级"] == g) & scored_mask).sum()) for g in batch.grade_names}
     return Result(
-        inputs=len(units), projects=batch.n, scored=int(scored_mask.sum()),
+        inputs=len(units) + len(dept_units),
+        departments=len(depts), departments_rejected=sum(d.record["status"] != "scored" for d in depts),
+        departments_with_errors=sum(d.record["status"] == "scored" and d.has_errors for d in depts), projects=batch.n, scored=int(scored_mask.sum()),
         rejected=int((~scored_mask & (s["状态"] != STATUS_DUPLICATE)).sum()), duplicates=int((s["状态"] == STATUS_DUPLICATE).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
         picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped, stored=stored,
@@ -519,7 +530,8 @@ def _with_links(t: Table, b: Batch, links: dict[int, str]) -> tuple[Table, list[
     return Table(t.name, [*t.headers, "自评表"], [*t.kinds, TEXT], [*t.columns, col], [*(t.widths or []), 40]), ["自评表"]
 
 
-def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging, links: dict[int, str] | None = None) -> None:
+def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging, links: dict[int, str] | None = None,
+           depts: list | None = None) -> None:
     summary = summary_table(b)
     issues = issues_table(b)
     rc = recheck_table(b, picks, seed)
@@ -537,6 +549,12 @@ def _write(b: Batch, picks: list[recheck.Pick], seed: int, staging: Staging, lin
     wb.sheet(detail_table(b))
     wb.sheet(rc)
     wb.sheet(issues, "issues.csv")
+    if depts:  # department-wide submissions: one more frame → sheet each, and their CSVs
+        dt, di = department.department_table(depts), department.department_issues_table(depts)
+        write_csv(staging.path("department.csv"), dt)
+        write_csv(staging.path("department_issues.csv"), di)
+        wb.sheet(dt, "department.csv")
+        wb.sheet(di, "department_issues.csv")
     wb.close()
 
 

@@ -53,6 +53,10 @@ def _summary(res: _runner.Result, out: str) -> None:
               + (f"，其中 {res.with_errors} 个已评分项目仍有错误" if res.with_errors else "")
               + (f"；[yellow]重复提交 {res.duplicates} 份[/]（与另一份项目编码、年度相同，不计入汇总，见 PE418）" if res.duplicates else "")
               + "。")
+    if res.departments:
+        con.print(f"部门整体自评 {res.departments} 份：已拒绝 {res.departments_rejected}"
+                  + (f"，{res.departments_with_errors} 份已评分但仍有错误" if res.departments_with_errors else "")
+                  + "（见 summary.xlsx 的“部门整体”“部门整体复核问题”表，department.csv、department_issues.csv）")
     if res.grades:
         total = sum(res.grades.values()) or 1
         con.print("等级分布：" + "  ".join(f"{g} {n}（{n * 100 / total:.1f}%）" for g, n in res.grades.items()))

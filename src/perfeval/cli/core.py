@@ -12,7 +12,7 @@ from rich.table import Table
 from ..declare.load import Limits
 from ..issues import ERROR, SEVERITY_ZH, Issue
 from ..numbers import fmt, pct
-from ..pipeline import evaluate, results
+from ..pipeline import evaluate_documents, results
 from ..profile import ProfileError, get_profile, packaged_profiles
 from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
 
@@ -76,11 +76,16 @@ def validate(files, profile, max_bytes, max_aliases, bare_fraction, fmt_):
 
     退出码：0 无错误；1 发现错误；2 用法错误。
     """
-    check_profile(profile)
-    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), scoring=False,
-                  bare_fraction=bare_fraction)
-    emit_issues(ev.issues, fmt_, f"共检查 {len(files)} 个文件")
-    sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
+    from .department import dept_profile_for, split_kinds
+
+    limits = Limits(max_bytes=max_bytes, max_aliases=max_aliases)
+    _, depts, others = split_kinds(list(files), limits, dept_profile_for(profile))
+    if others or not depts:
+        check_profile(profile)
+    ev = evaluate_documents(others, profile=profile, scoring=False, bare_fraction=bare_fraction)
+    issues = ev.issues + [i for d in depts.values() for i in d.issues]
+    emit_issues(issues, fmt_, f"共检查 {len(files)} 个文件")
+    sys.exit(EXIT_PROBLEMS if ev.has_errors or any(d.has_errors for d in depts.values()) else EXIT_OK)
 
 
 def total_text(r: dict) -> str:
@@ -152,30 +157,44 @@ def score(files, profile, max_bytes, max_aliases, bare_fraction, explain, fmt_, 
 
     退出码：0 无错误；1 有文件被拒绝或存在错误；2 用法错误。
     """
-    check_profile(profile)
-    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases), bare_fraction=bare_fraction)
+    from .department import dept_profile_for, print_department, split_kinds
+
+    limits = Limits(max_bytes=max_bytes, max_aliases=max_aliases)
+    docs, depts, others = split_kinds(list(files), limits, dept_profile_for(profile))
+    if others or not depts:
+        check_profile(profile)
+    ev = evaluate_documents(others, profile=profile, bare_fraction=bare_fraction)
     prev: dict[int, dict] = {}
     if db is not None:
         from .history import with_history
 
         prev = with_history(ev, db)
-    res = results(ev)
+    project_res = iter(results(ev))
+    proj_sub: dict[int, int] = {}
+    for k in range(len(docs)):
+        if k not in depts:
+            proj_sub[k] = len(proj_sub)
+    res = [depts[k].record if k in depts else next(project_res) for k in range(len(docs))]
     if db is not None:
-        for sub, r in enumerate(res):
-            if r["status"] == "scored":
-                r["previous"] = prev.get(sub)  # null: the store has no record of the year before
+        for k, sub in proj_sub.items():
+            if res[k]["status"] == "scored":
+                res[k]["previous"] = prev.get(sub)  # null: the store has no record of the year before
     if fmt_ == "json":
         click.echo(json.dumps(res if len(res) > 1 else res[0], ensure_ascii=False, indent=2))
     else:
-        for sub, r in enumerate(res):
+        for k, r in enumerate(res):
             if r["status"] == "scored":
-                _table(r)
-                if explain:
-                    _explain(r)
+                if k in depts:
+                    print_department(r)
+                else:
+                    _table(r)
+                    if explain:
+                        _explain(r)
             else:
                 console().print(f"\n[bold red]{escape(r['file'])}：未能评分（已拒绝）[/]")
-            print_issues(ev.issues_of(sub))
-    sys.exit(EXIT_PROBLEMS if ev.has_errors else EXIT_OK)
+            print_issues(depts[k].issues if k in depts else ev.issues_of(proj_sub[k]))
+    failed = ev.has_errors or any(d.has_errors for d in depts.values())
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @main.command()
@@ -188,6 +207,22 @@ def profiles():
         p = get_profile(name)
         t.add_row(name, p.title, f"{p.exec_weight:g}", "；".join(f"{g.name} {g.weight:g}" for g in p.groups),
                   " ".join(f"{n}≥{lo:g}" for n, lo in p.grades))
+    console().print(t)
+    from ..department import get_dept_profile, packaged_dept_profiles
+
+    t = Table(title="部门整体规则（kind: department）")
+    for h in ("名称", "说明", "类型", "一级指标分值", "分值来源"):
+        t.add_column(h)
+    for name in packaged_dept_profiles():
+        d = get_dept_profile(name)
+        if d.family == "target":
+            parts = f"执行率 {d.exec_weight:g}；绩效指标 {d.indicator_weight:g}"
+        else:
+            l1: dict[str, float] = {}
+            for it in d.items:
+                l1[it.level1] = l1.get(it.level1, 0) + it.weight
+            parts = "；".join(f"{k} {v:g}" for k, v in l1.items())
+        t.add_row(name, d.title, "目标式" if d.family == "target" else "评分表", parts, d.weights_source)
     console().print(t)
 
 

@@ -69,19 +69,21 @@ def library_cmd(sector, fmt_):
 
 
 @main.command("init")
-@click.option("--sector", "-s", required=True, metavar="SECTOR", help="行业（perfeval library 查看），如 union")
+@click.option("--kind", "kind", type=click.Choice(["project", "department"]), default="project", show_default=True,
+              help="project：项目支出绩效目标申报表；department：部门整体支出绩效自评（--profile 取部门整体规则，默认 dept-target）")
+@click.option("--sector", "-s", default=None, metavar="SECTOR", help="行业（perfeval library 查看），如 union；--kind project 时必填")
 @click.option("--pick", "picks", multiple=True, metavar="CODE",
               help="选用的指标库编码，可重复或用逗号分隔；不给时选用本行业的核心指标")
 @click.option("--name", default=None, help="项目名称")
 @click.option("--department", default=None, help="主管部门")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="预算年度（默认明年）")
 @click.option("--budget", type=click.FloatRange(min=0, min_open=True), default=None, help="全年预算数（万元）")
-@click.option("--profile", "-p", "profile", default=DEFAULT_PROFILE, show_default=True, metavar="NAME|PATH", help="评分规则")
+@click.option("--profile", "-p", "profile", default=None, metavar="NAME|PATH", help=f"评分规则（项目默认 {DEFAULT_PROFILE}）")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None, help="写入文件（默认输出到标准输出）")
 @click.option("--force", is_flag=True, help="覆盖已存在的 --out 文件")
 @click.option("--format", "fmt_", type=click.Choice(["yaml", "xlsx"]), default="yaml", show_default=True,
               help="yaml：提交文件；xlsx：可填写的自评表工作簿（四川规则下为四川版式，需 --out）")
-def init_cmd(sector, picks, name, department, year, budget, profile, out, force, fmt_):
+def init_cmd(kind, sector, picks, name, department, year, budget, profile, out, force, fmt_):
     """生成一份绩效目标申报表（提交文件 YAML），指标取自指标库。
 
     默认选用行业的核心指标，并补足数量、质量或时效、效益、满意度（以及规则要求的成本）指标；
@@ -89,7 +91,14 @@ def init_cmd(sector, picks, name, department, year, budget, profile, out, force,
 
     \b
     例：perfeval init --sector union --name 送温暖帮扶专项经费 --department 某区总工会 > project.yaml
+        perfeval init --kind department --profile dept-sichuan-8item --department 某区总工会 > dept.yaml
     """
+    if kind == "department":
+        _init_department(profile, department or name, year, budget, out, force)
+        return
+    if sector is None:
+        _usage_error("--kind project 需要 --sector（perfeval library 查看可用行业）")
+    profile = profile or DEFAULT_PROFILE
     check_profile(profile)
     try:
         prof = get_profile(profile)
@@ -128,6 +137,29 @@ def init_cmd(sector, picks, name, department, year, budget, profile, out, force,
     except OSError as e:
         _usage_error(f"无法写入 {out}：{os_error_zh(e)}")
     err.print(f"已生成 {out}：{len(chosen)} 项指标。填写后运行 perfeval lint {out} 检查。", highlight=False)
+    sys.exit(EXIT_OK)
+
+
+def _init_department(profile, name, year, budget, out, force):
+    from ..department import DEFAULT_DEPT_PROFILE, get_dept_profile
+    from ..department.scaffold import scaffold_department
+
+    try:
+        dp = get_dept_profile(profile or DEFAULT_DEPT_PROFILE)
+    except ProfileError as e:
+        _usage_error(f"PE901 {e}")
+    text = scaffold_department(dp, name=name, year=year, budget=budget)
+    if out is None:
+        click.echo(text, nl=False)
+        sys.exit(EXIT_OK)
+    path = Path(out)
+    if path.exists() and not force:
+        _usage_error(f"文件 {out} 已存在；用 --force 覆盖，或换一个文件名")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _usage_error(f"无法写入 {out}：{e.strerror or e}")
+    console(stderr=True).print(f"已生成 {out}（部门整体，{dp.title}）。填写后运行 perfeval score {out}。", highlight=False)
     sys.exit(EXIT_OK)
 
 

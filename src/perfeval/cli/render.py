@@ -10,8 +10,8 @@ import click
 
 from ..declare.load import Limits
 from ..issues import ERROR, make_issue, os_error_zh
-from ..pipeline import evaluate, results
-from ..render import FORM_FORMATS, REPORT_FORMATS, TemplateProblem, formats, render_document
+from ..pipeline import evaluate_documents, results
+from ..render import FORM_FORMATS, REPORT_FORMATS, MixedKinds, TemplateProblem, formats, render_document
 from ..render.output import KIND_WORD, is_directory_target, plan_directory, write_atomic
 from ..render.templating import PACKAGED_DIR, environment
 from .app import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, console, main
@@ -30,7 +30,10 @@ def _render_one_doc(kind: str, fmt: str, res: list[dict], templates: str | None,
 
 def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, profile: str | None,
          max_bytes: int, max_aliases: int, review: bool, overwrite: bool = False, db: str | None = None) -> None:
-    check_profile(profile)
+    from .department import dept_profile_for, split_kinds
+
+    if dept_profile_for(profile) is None:
+        check_profile(profile)
     spec = formats.get(kind, fmt)
     if out is None and spec.binary:
         _fail("PE702", EXIT_USAGE, format=fmt)
@@ -39,18 +42,29 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
             environment(templates)
         except TemplateProblem as e:
             _fail("PE700", EXIT_USAGE, reason=str(e))
-    ev = evaluate(files, profile=profile, limits=Limits(max_bytes=max_bytes, max_aliases=max_aliases))
+    limits = Limits(max_bytes=max_bytes, max_aliases=max_aliases)
+    docs, depts, others = split_kinds(list(files), limits, dept_profile_for(profile))
+    ev = evaluate_documents(others, profile=profile)
     if db is not None:  # last year's total, recurring findings and lowered targets join the review (PE719, PE711, PE710)
         from .history import with_history
 
         with_history(ev, db)
-    res = results(ev)
+    project_res = iter(results(ev))
+    res, own, n_proj = [], [], 0
+    for k in range(len(docs)):  # department-wide and project results back in input order
+        if k in depts:
+            res.append(depts[k].record)
+            own.append(depts[k].issues)
+        else:
+            res.append(next(project_res))
+            own.append(ev.issues_of(n_proj))
+            n_proj += 1
     err = console(stderr=True)
     word = KIND_WORD[kind]
     scored = []
     for sub, r in enumerate(res):
         if r["status"] != "scored":
-            print_issues(ev.issues_of(sub), stderr=True)
+            print_issues(own[sub], stderr=True)
             i = make_issue("PE703", file=r["file"], kind=word)
             err.print(f"[bold red]{r['file']}：错误 {i.code}[/] {i.message}")
             continue
@@ -84,12 +98,15 @@ def _run(kind: str, files, fmt: str, out: str | None, templates: str | None, pro
                     console().print(f"已写入 {path}（{len(scored)} 个项目）")
         except TemplateProblem as e:
             _fail("PE700", EXIT_USAGE, reason=str(e))
+        except MixedKinds:
+            _fail("PE928", EXIT_USAGE)
         except OSError as e:
             _fail("PE701", EXIT_USAGE, path=getattr(e, "filename", None) or out, reason=os_error_zh(e))
     for path in kept:
         i = make_issue("PE704", path=str(path))
         err.print(f"[bold red]错误 {i.code}[/] {i.message}\n    [dim]如何修改：{i.hint}[/]")
-    sys.exit(EXIT_PROBLEMS if ev.has_errors or len(scored) < len(res) or kept else EXIT_OK)
+    failed = ev.has_errors or any(d.has_errors for d in depts.values())
+    sys.exit(EXIT_PROBLEMS if failed or len(scored) < len(res) or kept else EXIT_OK)
 
 
 _OUT_HELP = ("输出位置：目录（已存在、以 / 结尾或没有扩展名）则每个项目一个文件，"

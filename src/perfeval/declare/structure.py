@@ -19,6 +19,7 @@ from .load import Loaded
 _FUNDS_ROW = {"initial": ("num", False), "budget": ("num", True), "executed": ("num", True)}
 SPEC: dict[str, Any] = {
     "perfeval": ("int", True),
+    "kind": ("str", False),  # project (default); department files have their own spec (declare/department.py)
     "profile": ("str", False),
     "project": ({
         "name": ("str", True),
@@ -268,6 +269,13 @@ def check_structure(ld: Loaded) -> list:
     version = data.get("perfeval")
     if version is not None and version != 1:
         out.append(ld.issue("PE203", ("perfeval",), version=show(version)))
+    kind = data.get("kind")
+    if kind == "department":  # routed to perfeval.department by the commands that take department files
+        out.append(ld.issue("PE927", ("kind",)))
+        return out
+    if kind is not None and kind != "project":
+        out.append(ld.issue("PE900", ("kind",), kind=show(kind)))
+        return out
     _check_map(ld, SPEC, data, (), out)
     inds = data.get("indicators")
     if isinstance(inds, list) and not inds:

@@ -19,7 +19,7 @@ def is_directory_target(out: str) -> bool:
 def project_stem(result: dict, kind: str) -> str:
     """``攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评表`` (with the project code after the department when
     there is one): two departments' projects of the same name never share a file name.  Made safe for any file system."""
-    p = result.get("project") or {}
+    p = result.get("project") or result.get("department") or {}  # a department-wide result names its department
     year = p.get("year")
     parts = [safe_filename(str(p[k]), max_len=40) for k in ("department", "code") if p.get(k)]
     parts.append(safe_filename(p.get("name") or "", max_len=60))
