@@ -77,7 +77,9 @@ def form_view(r: dict) -> dict[str, Any]:
         "department": {"name": clean(d.get("name")), "code": clean(d.get("code")), "supervisor": clean(d.get("supervisor"))},
         "profile": {k: clean(prof.get(k)) for k in ("title", "weights_source", "weights_note", "sources", "not_applicable")},
         "unit": clean(ex.get("unit")) or "万元", "has_claims": claims,
-        "funds": {"total": {"label": "年度资金总额", "initial": num(ex.get("initial"), MONEY), "budget": num(ex.get("budget"), MONEY),
+        "funds": {"total": {"label": "年度资金总额", "initial": num(ex.get("initial"), MONEY),
+                            # the base of the rate is 年初预算数 when no 全年预算数 was given: that cell stays empty
+                            "budget": num(ex.get("budget"), MONEY) if ex.get("base") == "全年预算数" else Num(None, MONEY, ""),
                             "executed": num(ex.get("executed"), MONEY), "rate": num(ex.get("rate"), RATE),
                             "weight": num(ex.get("weight")) if family == "target" else Num(None, SCORE, ""),
                             "score": num(ex.get("score")) if family == "target" else Num(None, SCORE, ""),
