@@ -10,17 +10,18 @@ are written as ``department.csv`` and ``department_issues.csv``.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..declare.load import Limits
-from ..department import DeptEvaluation, evaluate_departments
-from ..department.profile import applies_to_department
 from ..issues import ERROR, SEVERITY_ZH, WARNING
 from ..readers import head
 from .inputs import Unit
 from .report import INT, MONEY, RATE, SCORE, TEXT, Table
 
 # ``kind: department`` as a top-level key within the first 8 KB (docs/batch.md)
+if TYPE_CHECKING:  # the department package pulls in pandera: imported only when a department file is met
+    from ..department import DeptEvaluation
+
 _KIND = re.compile(rb"(?m)^kind[ \t]*:[ \t]*['\"]?department['\"]?[ \t]*(?:#[^\r\n]*)?\r?$")
 
 
@@ -37,14 +38,17 @@ def split_units(units: Iterable[Unit]) -> tuple[list[Unit], list[Unit]]:
     return projects, depts
 
 
-def evaluate(units: list[Unit], profile: str | None, limits: Limits) -> list[DeptEvaluation]:
+def evaluate(units: list[Unit], profile: str | None, limits: Limits) -> list["DeptEvaluation"]:
+    from ..department import evaluate_departments
+    from ..department.profile import applies_to_department
+
     evs = evaluate_departments([u.path for u in units], profile if applies_to_department(profile) else None, limits)
     for u, ev in zip(units, evs, strict=False):
         ev.file = u.display
     return evs
 
 
-def department_table(evs: list[DeptEvaluation]) -> Table:
+def department_table(evs: list["DeptEvaluation"]) -> Table:
     spec = [("文件", TEXT, 40), ("部门", TEXT, 24), ("年度", INT, 6), ("评分规则", TEXT, 22), ("分值来源", TEXT, 16),
             ("状态", TEXT, 8), ("总分", SCORE, 8), ("等级", TEXT, 6), ("文字等级", TEXT, 8), ("自评总分", SCORE, 9),
             ("自评等级", TEXT, 8), ("自评与复核之差", SCORE, 12), ("预算执行率", RATE, 10), ("全年预算数（万元）", MONEY, 16),
@@ -78,7 +82,7 @@ def department_table(evs: list[DeptEvaluation]) -> Table:
     return Table("部门整体", [s[0] for s in spec], [s[1] for s in spec], cols, [s[2] for s in spec])
 
 
-def department_issues_table(evs: list[DeptEvaluation]) -> Table:
+def department_issues_table(evs: list["DeptEvaluation"]) -> Table:
     spec = [("文件", TEXT, 40), ("部门", TEXT, 24), ("行", INT, 6), ("级别", TEXT, 6), ("代码", TEXT, 8), ("指标", TEXT, 24),
             ("问题", TEXT, 80), ("如何修改", TEXT, 60)]
     cols: list[list] = [[] for _ in spec]
