@@ -76,7 +76,7 @@ def test_render_and_report_cli_write_one_file_per_submission(tmp_path):
     res = CliRunner().invoke(main, ["render", str(SEED), str(ROOT / "examples" / "seed-corrected.yaml"), "--format", "xlsx", "--out", str(out) + "/"])
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit)   # the seed department has an error-level finding
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["攀枝花市西区总工会_2024年度_自评表.xlsx", "送温暖帮扶专项经费_2024年度_自评表.xlsx"]
+    assert names == ["攀枝花市西区总工会_2024年度_自评表.xlsx", "攀枝花市西区总工会_送温暖帮扶专项经费_2024年度_自评表.xlsx"]
     res = CliRunner().invoke(main, ["report", str(DEPT / "framework-forestry-hunan.yaml"), "--format", "docx", "--out", str(tmp_path / "r.docx")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "r.docx").stat().st_size > 5000

@@ -22,7 +22,7 @@ from ..issues import Issue, make_issue, sort_issues
 from ..numbers import dec, fmt, pct
 from ..pipeline import Evaluation, default_resolver, results
 from ..review import review
-from ..scoring.engine import prepare, score
+from ..scoring.engine import prepare, resolve_weights, score
 from ..scoring.rubrics import RUBRICS, apply
 from ..scoring.rubrics.not_applicable import settle
 from ..scoring.rubrics.qualitative_3tier import TIER_VALUE
@@ -84,7 +84,7 @@ def own_indicators(ld: Loaded, dp: DeptProfile, exec_w: float, ind_w: float, wit
     add_submission(vld, 0, cols, lambda raw: resolved.get(id(raw), raw))
     projects, fund_rows, ind = cols.frames()
     profiles = {dp.name: dp.project_rules(exec_w, ind_w)}
-    ind = prepare(ind, profiles)
+    ind = resolve_weights(prepare(ind, profiles), profiles)
     issues += validate_frames(projects, fund_rows, ind, [ld.file])
     scored = score(projects, fund_rows, ind, profiles)
     issues += review(scored, [ld.file])
