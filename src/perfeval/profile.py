@@ -167,17 +167,26 @@ def packaged_profiles() -> tuple[str, ...]:
 def get_profile(name_or_path: str | None) -> Profile:
     """A packaged profile by name, or a user's profile file by path."""
     name = name_or_path or DEFAULT_PROFILE
-    if name in packaged_profiles():
-        text = (resources.files("perfeval") / "profiles" / f"{name}.yaml").read_text("utf-8")
-        return profile_from_dict(yaml.safe_load(text), source=name)
+    found = read_profile_data(name, packaged_profiles(), ("profiles",))
+    if found is None:
+        raise ProfileError(f"评分规则（profile）“{name}”不存在；可用：{', '.join(packaged_profiles())}，或给出 .yaml 文件路径")
+    return profile_from_dict(*found)
+
+
+def read_profile_data(name: str, packaged: tuple[str, ...], folder: tuple[str, ...]) -> tuple[Any, str] | None:
+    """(data, source) of a packaged profile file under ``perfeval/<folder>`` or of a user's .yaml file; None if neither."""
+    if name in packaged:
+        root = resources.files("perfeval")
+        for part in folder:
+            root = root / part
+        return yaml.safe_load((root / f"{name}.yaml").read_text("utf-8")), name
     path = Path(name)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         try:
-            data = yaml.safe_load(path.read_text("utf-8"))
+            return yaml.safe_load(path.read_text("utf-8")), str(path)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             raise ProfileError(f"无法读取评分规则文件 {path}：{e}") from None
-        return profile_from_dict(data, source=str(path))
-    raise ProfileError(f"评分规则（profile）“{name}”不存在；可用：{', '.join(packaged_profiles())}，或给出 .yaml 文件路径")
+    return None
 
 
 def normalise_level1(value: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..profile import LEVEL1_NAMES, Profile, ProfileError, profile_from_dict
+from ..profile import LEVEL1_NAMES, Profile, ProfileError, profile_from_dict, read_profile_data
 from ..scoring.rubrics import RubricError, resolve
 from ..scoring.rubrics.not_applicable import RULES as NA_RULES
 
@@ -194,17 +194,10 @@ def _is_dept_file(path: str) -> bool:
 @lru_cache(maxsize=32)
 def get_dept_profile(name: str | None) -> DeptProfile:
     """A packaged department profile by name, or a profile file by path (command line only)."""
-    from pathlib import Path
 
     name = name or DEFAULT_DEPT_PROFILE
-    if name in packaged_dept_profiles():
-        text = (resources.files("perfeval") / "profiles" / "department" / f"{name}.yaml").read_text("utf-8")
-        return dept_profile_from_dict(yaml.safe_load(text), source=name)
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") and path.is_file():
-        try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise ProfileError(f"无法读取评分规则文件 {path}：{e}") from None
-        return dept_profile_from_dict(data, source=str(path))
+    found = read_profile_data(name, packaged_dept_profiles(), ("profiles", "department"))
+    if found is not None:
+        data, source = found
+        return dept_profile_from_dict(data, source=source)
     raise ProfileError(f"部门整体评分规则“{name}”不存在；可用：{'、'.join(packaged_dept_profiles())}，或给出 .yaml 文件路径")
