@@ -286,7 +286,7 @@ def test_submission_narrative(tmp_path):
 
 
 @pytest.mark.parametrize("name,content,code", [
-    ("missing.txt", None, "PE840"), ("x.xlsx", b"PK", "PE843"), ("bad.docx", b"not a zip", "PE840"),
+    ("missing.txt", None, "PE840"), ("x.xlsx", b"PK", "PE155"), ("bad.docx", b"not a zip", "PE155"),
     ("bin.txt", b"\x00\x01\xff\xfe\x00", "PE841"),
 ])
 def test_bad_files(tmp_path, name, content, code):

@@ -53,20 +53,24 @@ def narrative_lines(ld: Loaded, raw: list[str] | None = None) -> list[Line]:
 
 
 def narrative_issues(ld: Loaded) -> list[Issue]:
-    """Audit findings on a loaded submission's narrative, as issue records (batch's 问题清单)."""
+    """Audit findings on a loaded submission's text (narrative and the other text fields), as issue records (batch's 问题清单).
+
+    Positions stay as the reader recorded them (a form's encoded cell, a table row): the caller relocates.
+    """
     from . import audit_lines
     from .checks.against import facts_from_data
+    from .readers import submission_lines
 
     try:
-        lines = narrative_lines(ld)
+        lines = submission_lines(ld)  # narrative, goal.actual, notes: an office form's cells, a table's rows
         if not lines:
-            return []
+            return []  # nothing to audit: no cost
         facts = facts_from_data(ld.data)
         found = audit_lines(lines, ld.file, facts)
         if found and ld.file.lower().endswith((".yaml", ".yml")) and os.path.isfile(ld.file):
             # something to report: read the file's lines once to number each sentence exactly
             with open(ld.file, encoding="utf-8", errors="replace") as fh:
-                found = audit_lines(narrative_lines(ld, fh.read().splitlines()), ld.file, facts)
+                found = audit_lines(submission_lines(ld, fh.read().splitlines()), ld.file, facts)
         return [f.issue() for f in found]
     except Exception as e:  # noqa: BLE001 - a bug in the audit costs the audit, never the submission
         return [make_issue("PE502", file=ld.file, reason=f"核对报告文字时出错：{type(e).__name__}: {e}")]
