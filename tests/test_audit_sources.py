@@ -283,3 +283,33 @@ def test_batch_lists_form_and_table_text_findings(tmp_path):
     form_row = next(x for x in got if x["代码"] == "PE810")
     assert form_row["文件"].endswith(f"Sheet1!{chr(65 + c)}{r + 1}") or form_row["行号"] == str(r + 1), form_row
     assert "执行率【100%】" in form_row["说明"]
+
+
+# --- department-wide submissions (kind: department) ---------------------------------------------------
+def test_department_narrative_against_its_own_data(tmp_path):
+    text = (EXAMPLES / "department" / "seed-xiqu-union-2024.yaml").read_text("utf-8")
+    text = text.replace("total: {initial: 273.52, budget: 273.52, executed: 273.52}",
+                        "total: {initial: 273.52, budget: 273.52, executed: 268.05}")
+    assert text.rstrip().splitlines()[-1].startswith("  suggestions:")  # narrative is the last section
+    text = text.rstrip() + "\n  funds: 2024年度部门预算执行率为100%，基本支出243.26万元，人员经费129.77万元，公用经费140.75万元。\n"
+    p = tmp_path / "部门.yaml"
+    p.write_text(text, "utf-8")
+    a = audit_path(str(p))
+    assert [x.kind for x in a] == ["department"]
+    got = [(f.code, f.to_dict()["claimed"], f.to_dict()["expected"]) for f in a[0].findings]
+    assert got == [("PE810", 100, 98), ("PE810", 243.26, 270.52)]
+    line = a[0].findings[0].line
+    assert "执行率为100%" in text.splitlines()[line - 1]
+    assert [f.findings for f in audit_path(str(EXAMPLES / "department" / "seed-xiqu-union-2024.yaml"))] == [[]]
+    # the same file in a batch: the findings are in 部门整体复核问题 (department_issues.csv) with the YAML line
+    import csv
+    import io
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "部门.yaml").write_text(text, "utf-8")
+    res = invoke("batch", src, "--out", tmp_path / "out", "--jobs", "1")
+    assert res.exit_code in (0, 1), res.output
+    raw = (tmp_path / "out" / "department_issues.csv").read_bytes().decode("utf-8-sig")
+    got = [(r["代码"], r["行"]) for r in csv.DictReader(io.StringIO(raw)) if r["代码"].startswith("PE8")]
+    assert got == [("PE810", str(line)), ("PE810", str(line))]

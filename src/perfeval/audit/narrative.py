@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 
-from ..declare.load import Loaded
+from ..declare.load import DEFAULT_LIMITS, Limits, Loaded
 from ..issues import Issue, make_issue
 from .text import Line
 
@@ -52,6 +53,17 @@ def narrative_lines(ld: Loaded, raw: list[str] | None = None) -> list[Line]:
     return out
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _checkable(text: str) -> bool:
+    """Could any check flag this line without a computed result? It has a digit, or an unfilled template mark."""
+    from .checks.placeholders import PLACEHOLDER
+    from .text import normalise
+
+    return bool(_DIGIT.search(text)) or PLACEHOLDER.search(normalise(text)) is not None
+
+
 def narrative_issues(ld: Loaded) -> list[Issue]:
     """Audit findings on a loaded submission's text (narrative and the other text fields), as issue records (batch's 问题清单).
 
@@ -63,8 +75,8 @@ def narrative_issues(ld: Loaded) -> list[Issue]:
 
     try:
         lines = submission_lines(ld)  # narrative, goal.actual, notes: an office form's cells, a table's rows
-        if not lines:
-            return []  # nothing to audit: no cost
+        if not any(_checkable(ln.text) for ln in lines):
+            return []  # no number and no placeholder (or no text at all): nothing a check could flag, no cost
         facts = facts_from_data(ld.data)
         found = audit_lines(lines, ld.file, facts)
         if found and ld.file.lower().endswith((".yaml", ".yml")) and os.path.isfile(ld.file):
@@ -74,3 +86,16 @@ def narrative_issues(ld: Loaded) -> list[Issue]:
         return [f.issue() for f in found]
     except Exception as e:  # noqa: BLE001 - a bug in the audit costs the audit, never the submission
         return [make_issue("PE502", file=ld.file, reason=f"核对报告文字时出错：{type(e).__name__}: {e}")]
+
+
+def file_text_issues(path: str, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """Audit findings on the text of the YAML submission at ``path`` (a department file in a batch, read apart)."""
+    from ..declare.load import load_path
+
+    ld = load_path(path, limits, display=display)
+    if not isinstance(ld.data, dict):
+        return []  # unreadable: the evaluation says why
+    if display and display != path and not os.path.isfile(display):
+        ld.file = path  # exact YAML lines need the file itself
+        return [dataclasses.replace(i, file=display) for i in narrative_issues(ld)]
+    return narrative_issues(ld)

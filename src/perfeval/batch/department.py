@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable
 
+from ..audit.narrative import file_text_issues
 from ..declare.load import Limits
 from ..issues import ERROR, SEVERITY_ZH, WARNING
 from ..readers import head
@@ -45,6 +46,7 @@ def evaluate(units: list[Unit], profile: str | None, limits: Limits) -> list["De
     evs = evaluate_departments([u.path for u in units], profile if applies_to_department(profile) else None, limits)
     for u, ev in zip(units, evs, strict=False):
         ev.file = u.display
+        ev.issues += file_text_issues(u.path, u.display, limits)  # the narrative's own numbers (perfeval audit)
     return evs
 
 
