@@ -92,10 +92,36 @@ def test_word_report_with_embedded_form(tmp_path):
     p = tmp_path / "自评报告.docx"
     write_docx(str(p), [build(clinic(None))], between=PROSE)
     a = audit_path(str(p))
-    assert len(a) == 1 and a[0].kind == "report" and "与文中附表核对" in (a[0].against or "")
+    assert [x.kind for x in a] == ["report", "office"] and "与文中附表核对" in (a[0].against or "")
     assert [(f.code, f.to_dict()["claimed"], f.to_dict()["expected"]) for f in a[0].findings] == [("PE810", 100, 98.01)]
+    assert a[1].findings == [] and a[1].sentences == 2  # the form's 实际完成情况 and 偏差原因 cells: right
     res = invoke("audit", p)
     assert res.exit_code == 1 and "与文中附表核对" in res.output and "执行率【100%】" in res.output
+    # the form's own 偏差原因 cell says 100% too: a second document, located by the Word table's cell
+    write_docx(str(p), [build(clinic())], between=PROSE)
+    a = audit_path(str(p))
+    assert [x.kind for x in a] == ["report", "office"] and a[1].project["name"] == "乡镇卫生院基本医疗设备购置"
+    assert [(f.code, f.to_dict()["claimed"]) for f in a[1].findings] == [("PE810", 100)]
+    assert a[1].findings[0].extra["location"].startswith(f"{p}:表1!")
+    assert [f.code for f in a[0].findings] == ["PE810"]  # the table row in the report text: no second finding there
+
+
+def test_word_report_with_two_forms_uses_the_one_named(tmp_path):
+    other = clinic(None)
+    other["project"]["name"] = "村卫生室标准化建设"
+    other["funds"]["total"] = {"budget": 100, "executed": 100}
+    for s in other["funds"]["sources"]:
+        s["budget"] = s["executed"] = 50
+        s.pop("initial", None)
+    p = tmp_path / "两个项目.docx"
+    write_docx(str(p), [build(clinic(None)), build(other)], between=PROSE)
+    a = audit_path(str(p))
+    assert "乡镇卫生院基本医疗设备购置" in a[0].against and [f.to_dict()["expected"] for f in a[0].findings] == [98.01] * 2
+    unnamed = tuple(t.replace("乡镇卫生院基本医疗设备购置", "本").replace("乡镇卫生院", "") for t in PROSE)
+    write_docx(str(p), [build(clinic(None)), build(other)], between=unnamed)
+    a = audit_path(str(p))
+    assert a[0].findings == [] and a[0].against.startswith("文中有 2 张附表")
+    assert "未与附表核对" in invoke("audit", p).output
 
 
 def test_word_file_that_is_only_forms_is_read_as_forms():

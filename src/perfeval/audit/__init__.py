@@ -202,15 +202,18 @@ def audit_source(src: Source, facts: dict | None = None, cands: list[Candidate] 
         a.against = "与 --against 的提交文件核对"
     elif src.embedded:
         own = [Candidate(*_name_code(d), _facts_of(d, score), f"附表（{_name_code(d)[0] or d.loaded.file}）") for d in src.embedded]
-        c, _ = pick(own, text, None, src.file)
+        prose = "\n".join(ln.text for ln in src.lines if not ln.table)  # the forms' own cells name every project
+        c, _ = pick(own, prose, None, src.file)
         if c is not None:
             facts, a.against = c.facts, f"与文中附表核对：{c.name or c.label}"
         else:
             a.against = f"文中有 {len(own)} 张附表，正文未写明项目名称，未与附表核对"
     elif src.document is not None:
         facts = _facts_of(src.document, score)
-        a.against = "与本文件自身的数据核对" + ("和评分结果" if score and facts.get("total") is not None else "")
-    a.findings = audit_lines(src.lines, src.file, facts)
+        a.against = ("文中附表：表中文字与本表数据核对" if src.in_report else "与本文件自身的数据核对") + (
+            "和评分结果" if score and facts.get("total") is not None else "")
+    kinds = tuple(k for k in CHECKS if k != "placeholder") if src.in_report else None  # the report's table rows have them
+    a.findings = audit_lines(src.lines, src.file, facts, kinds)
     _place(a.findings, src)
     return a
 

@@ -42,7 +42,7 @@ IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", 
 def submission_ext() -> tuple[str, ...]:
     from ..readers import READERS
 
-    return tuple(sorted({e for r in READERS.values() for e in r.extensions} - set(REPORT_EXT)))
+    return tuple(sorted({e for r in READERS.values() for e in r.extensions} - set(REPORT_EXT) - set(OLD_EXT)))
 
 
 def extensions() -> set[str]:
@@ -65,6 +65,7 @@ class Source:
     against: str | None = None  # what the text was checked against, in words ("与文中附表核对：…")
     document: Any = None  # the registry's Document (for scoring)
     embedded: list = field(default_factory=list)  # forms found inside a report (registry Documents)
+    in_report: bool = False  # a form inside a report: its cells are also the report's table rows (placeholders found there)
 
     @property
     def ok(self) -> bool:
@@ -233,7 +234,13 @@ def _report_or_form(path: Path, src: Source, limits: Limits) -> list[Source]:
     if prose_chars(src.lines, forms) < PROSE_MIN:
         return [_submission_source(d, src.file, "office") for d in forms]  # the file is a form (or several)
     src.embedded = forms
-    return [src]
+    cells = []
+    for d in forms:  # the forms' own text cells (偏差原因 …) against their own data, located by cell
+        s = _submission_source(d, src.file, "office")
+        s.in_report = True
+        if s.lines or not s.ok:
+            cells.append(s)
+    return [src] + cells
 
 
 # ---------------------------------------------------------------------------

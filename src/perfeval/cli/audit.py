@@ -88,7 +88,7 @@ def print_text(audits: list[Audit], skipped: list[tuple[str, str]]) -> None:
             head.append(f"{KIND_ZH.get(a.kind, '')}“{a.project['name']}”")
         if a.against and (a.kind == "report" or a.findings):
             head.append(a.against)
-        if head and a.findings:
+        if head and (a.findings or (a.against or "").startswith("文中有")):
             out.print(f"[dim]{escape(a.file)}：{escape('；'.join(head))}[/]")
         problems = a.issues + _no_text(a)
         if problems:
