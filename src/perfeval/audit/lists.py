@@ -93,7 +93,7 @@ def _first_part_of_line(sents: list[Sentence], whole: Token) -> Part | None:
 def find_lists(sentences: list[Sentence]) -> list[PartList]:
     by_line: dict[int, list[Sentence]] = {}
     for s in sentences:
-        by_line.setdefault(s.line, []).append(s)
+        by_line.setdefault(s.para, []).append(s)
     line_order = sorted(by_line)
     out: list[PartList] = []
     for s in sentences:
@@ -107,7 +107,7 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
             rest = s.text[m.end():].strip(" :：")
             if not pl.parts and not rest and s.line_end:
                 # the parts follow, one per line
-                pos = line_order.index(s.line)
+                pos = line_order.index(s.para)
                 for ln in line_order[pos + 1: pos + 31]:
                     sents = by_line[ln]
                     if is_heading(sents[0].raw):
@@ -143,7 +143,7 @@ def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Toke
     # "…万元。其中：" — the whole ends the previous sentence (on this line or the line before)
     if s.text[:at].strip(" \t") == "" and s.index > 0:
         p = sentences[s.index - 1]
-        near = p.line == s.line or (s.line_start and p.line_end and s.line - p.line <= 2)
+        near = p.para == s.para or (s.line_start and p.line_end and s.para - p.para <= 2)
         if near and p.tokens and p.tokens[-1].kind != "pct" and not p.tokens[-1].nested \
                 and not CHANGE_NAME.search(p.tokens[-1].name):
             t = p.tokens[-1]

@@ -66,7 +66,8 @@ class Finding:
 
     @property
     def line(self) -> int:
-        return self.sentence.line
+        """The physical line the wrong number is printed on (a wrapped sentence spans several)."""
+        return self.sentence.line_at(self.mark[0]) if self.mark else self.sentence.line
 
     @property
     def severity(self) -> str:
@@ -121,7 +122,7 @@ class Doc:
 
     def finding(self, code: str, kind: str, s: Sentence, value, want, mark=None, **params) -> Finding:
         """A finding on sentence ``s``: ``value`` as written, ``want`` the right value; ``params`` fill the message."""
-        issue = make_issue(code, file=self.file, line=s.line, **params)
+        issue = make_issue(code, file=self.file, line=s.line_at(mark[0]) if mark else s.line, **params)
         return Finding(code, kind, issue.message, s, value, want, mark, self.file)
 
     def lookup(self, name: str, before: int | None = None) -> tuple[Sentence, Token] | None:

@@ -11,13 +11,28 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# full-width digits and signs → ASCII, one character for one (positions stay valid)
-_WIDTH = str.maketrans("０１２３４５６７８９．，％：；（）", "0123456789.,%:;()")
+# full-width digits and signs → ASCII, and the Traditional forms some sites serve (萬元, 佔, 預算) →
+# Simplified: one character for one, so positions in the normalised text are positions in the raw text
+_TRADITIONAL = ("萬億佔預決數為較與長減撥經費財總計項補務購運維護車輛機關員資產産節約實際執現結轉餘點個額"
+                "國級進報說況區縣鎮鄉貨採設備業單達於從對應當體門開動變類養險醫療學稅續專戶舊績評價標層試驗臺並這歸衛環災")
+_SIMPLIFIED = ("万亿占预决数为较与长减拨经费财总计项补务购运维护车辆机关员资产产节约实际执现结转余点个额"
+               "国级进报说况区县镇乡货采设备业单达于从对应当体门开动变类养险医疗学税续专户旧绩评价标层试验台并这归卫环灾")
+_WIDTH = str.maketrans("０１２３４５６７８９．，％：；（）－" + _TRADITIONAL, "0123456789.,%:;()-" + _SIMPLIFIED)
+assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 
 MONEY = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 COUNT_UNITS = ("个百分点", "台(套)", "人次", "批次", "辆", "人", "名", "户", "次", "个", "台", "套", "项", "家", "所", "件", "座", "亩", "公里", "分")
 _UNIT_RE = "|".join(re.escape(u) for u in ("亿元", "万元", "千元", "元", "%") + COUNT_UNITS)
-TOKEN_RE = re.compile(r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?(" + _UNIT_RE + r")")
+# a number: thousands separated by commas (19,044.27) or by single spaces (19 596.9, as PDF text has them), or plain
+TOKEN_RE = re.compile(r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009]\d{3})+(?=\.\d|\s?[万亿千元%])|\d+)"
+                      r"(?:\.(\d+))?\s?(" + _UNIT_RE + r")")
+# "各是4125.49、4143.91万元": bare numbers listed before one that carries the unit share it
+_BARE_LIST = re.compile(r"(?<![\d.,A-Za-z\-])(\d+(?:\.\d+)?)(?=\s?[、和与及]\s?\d)")
+_LIST_GAP = re.compile(r"^\s?[、和与及]\s?$")
+# approximate or bounded values are never checked: 约/近/超过 10万元, 10余万元, 5-10万元, 10万元以上
+_APPROX_BEFORE = re.compile(r"(约|近|超过|逾|将近|接近|不足|不到|大约|约为|多达|达到约|\d\s?[-~～至到])\s*$")
+_APPROX_AFTER = re.compile(r"^\s*(余|多|左右|以上|以下|以内|上下)")
+_NEG_BEFORE = re.compile(r"(?<![\d.])[-−]\s?$")
 SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_SEP = re.compile(r"[，,；;、:：]")
 HEADING_RE = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|"
@@ -34,6 +49,8 @@ class Token:
     end: int
     name: str  # words between the clause start and the number
     nested: bool = False  # inside (…): an aside, never a part of a list
+    approx: bool = False  # 约/近/超过…, …余/以上, a range: never checked
+    shared: bool = False  # "A、B万元": the unit was written once, after the last number
 
     @property
     def kind(self) -> str:
@@ -70,6 +87,12 @@ class Sentence:
     line_start: bool = False  # first sentence of its line
     line_end: bool = False  # last sentence of its line
     table: bool = False  # a table row: cells, not prose (only placeholders are looked for)
+    segs: tuple[tuple[int, int], ...] = ()  # (offset in text, physical line) where each wrapped piece starts
+    para: int = 0  # the logical line (paragraph) the sentence is part of
+
+    def line_at(self, offset: int) -> int:
+        """The physical line a character of the sentence is printed on."""
+        return _line_at(self.segs, offset) if self.segs else self.line
 
 
 @dataclass
@@ -81,8 +104,15 @@ class Line:
     breaks: tuple[int, ...] = ()  # offsets where a further physical line starts (a folded YAML text)
 
 
+_LIST_COMMA = re.compile(r"(?<=\d\.\d)(\d*)[,，](?=\s?\d)")
+
+
 def normalise(s: str) -> str:
-    return s.translate(_WIDTH)
+    """Full-width and Traditional forms → ASCII/Simplified; a comma after a decimal number → "、" (a list)."""
+    s = s.translate(_WIDTH)
+    if "." in s and "," in s:
+        s = _LIST_COMMA.sub(lambda m: m.group(1) + "、", s)
+    return s
 
 
 def _paren_depth(text: str) -> list[int]:
@@ -96,6 +126,14 @@ def _paren_depth(text: str) -> list[int]:
     return out
 
 
+def _name(text: str, i: int) -> str:
+    """The words in front of offset ``i``: back to the last clause separator (a "：" ending a list label counts too)."""
+    j = i
+    while j > 0 and not CLAUSE_SEP.match(text[j - 1]) and not SENTENCE_END.match(text[j - 1]):
+        j -= 1
+    return text[j:i].strip()
+
+
 def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     depth = None
@@ -103,16 +141,51 @@ def tokens(text: str) -> list[Token]:
         whole, frac, unit = m.group(1), m.group(2), m.group(3)
         if unit == "台(套)":
             unit = "台"
-        value = Decimal(whole.replace(",", "") + ("." + frac if frac else ""))
-        # the name: back to the last clause separator (a "：" that ends a list label counts too)
-        i = m.start()
-        j = i
-        while j > 0 and not CLAUSE_SEP.match(text[j - 1]) and not SENTENCE_END.match(text[j - 1]):
-            j -= 1
+        value = Decimal(re.sub(r"[,\s]", "", whole) + ("." + frac if frac else ""))
+        if _NEG_BEFORE.search(text[max(0, m.start() - 2):m.start()]):
+            value = -value  # "-0.07万元", "增长-3.5%"
         if depth is None:
             depth = _paren_depth(text)
-        out.append(Token(value, len(frac or ""), unit, m.start(), m.end(), text[j:i].strip(), depth[m.start()] > 0))
+        t = Token(value, len(frac or ""), unit, m.start(), m.end(), _name(text, m.start()), depth[m.start()] > 0)
+        t.approx = bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4):m.start()]) or _APPROX_AFTER.match(text[m.end():]))
+        out.append(t)
+    if out and _BARE_LIST.search(text):
+        out = _shared_units(text, out, depth or _paren_depth(text))
     return out
+
+
+def _shared_units(text: str, out: list[Token], depth: list[int]) -> list[Token]:
+    """Give "A、B万元" (and "A,B万元" after decimals, see :func:`normalise`) the unit of the last number."""
+    starts = {t.start: t for t in out}
+    extra = []
+    for m in _BARE_LIST.finditer(text):
+        if any(t.start <= m.start() < t.end for t in out):
+            continue
+        # follow the chain of bare numbers to the first one with a unit
+        pos, chain = m.start(), []
+        while True:
+            n = re.match(r"\d+(?:\.\d+)?", text[pos:])
+            if not n:
+                break
+            if pos in starts:
+                owner = starts[pos]
+                for a, b in chain:
+                    v = text[a:b]
+                    frac = v.partition(".")[2]
+                    t = Token(Decimal(v), len(frac), owner.unit, a, b, _name(text, a), depth[a] > 0)
+                    t.shared = True
+                    t.approx = owner.approx
+                    extra.append(t)
+                break
+            chain.append((pos, pos + n.end()))
+            gap = re.match(r"\s?[、和与及]\s?", text[pos + n.end():])
+            if not gap:
+                break
+            pos = pos + n.end() + gap.end()
+    if not extra:
+        return out
+    seen = {t.start for t in out}
+    return sorted(out + [t for t in extra if t.start not in seen], key=lambda t: t.start)
 
 
 def is_heading(line: str) -> bool:
@@ -136,12 +209,47 @@ def heading_level(line: str) -> int:
     return 1  # an unnumbered title
 
 
+_WRAP_END = re.compile(r"[。！？!?；;:：]\s*$")
+_STARTS_ITEM = re.compile(r"^\s*([-*#>|—–]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|"
+                          r"\d+[.、．](?!\d)|[①-⑳]|附件|附表|注[:：])")
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in s.strip())
+
+
+def paragraphs(lines: list[Line]) -> list[tuple[Line, tuple[tuple[int, int], ...]]]:
+    """Lines joined where a page layout wrapped one sentence over several (PDF text, fixed-width .txt).
+
+    A line continues on the next when it is about as wide as the document's wrapped lines (80 % of the
+    90th percentile width), does not end a sentence or a clause list (。；：), the next line follows it
+    directly and starts no item or heading.  Returns each logical line with its pieces
+    ``(offset, physical line)`` so a number can be reported on the line it is printed on.
+    """
+    widths = sorted(_width(ln.text) for ln in lines if ln.text.strip() and not ln.table and not ln.breaks)
+    wrap = 0.8 * widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 4 else float("inf")
+    out: list[tuple[Line, tuple[tuple[int, int], ...]]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is not None and out and not ln.table and not prev.table and not ln.breaks and not prev.breaks \
+                and ln.no == prev.no + 1 and ln.text.strip() and max(wrap, 16) <= _width(prev.text) \
+                and not _WRAP_END.search(prev.text) and not _STARTS_ITEM.match(ln.text) and not is_heading(prev.text):
+            head, segs = out[-1]
+            piece = ln.text.strip()
+            out[-1] = (Line(head.text.rstrip() + piece, head.no, head.page, False), segs + ((len(head.text.rstrip()), ln.no),))
+        else:
+            segs = ((0, ln.no),) + tuple((k, ln.no + i + 1) for i, k in enumerate(ln.breaks))
+            out.append((ln, segs))
+        prev = ln
+    return out
+
+
 def split(lines: list[Line]) -> list[Sentence]:
     """Sentences in reading order, each carrying its tokens and the headings above it ("a / b / c")."""
     out: list[Sentence] = []
     stack: dict[int, str] = {}
     heading = ""
-    for ln in lines:
+    for para, (ln, segs) in enumerate(paragraphs(lines)):
         raw_line = ln.text
         if not raw_line.strip():
             continue
@@ -163,10 +271,22 @@ def split(lines: list[Line]) -> list[Sentence]:
             text = norm[a:b]
             y = YEAR_RE.search(text)
             lead = a + len(text) - len(text.lstrip())
-            no = ln.no + sum(1 for k in ln.breaks if k <= lead)
-            out.append(Sentence(text, raw_line[a:b], no, ln.page, len(out), tokens(text), heading,
-                                y.group(1) if y else None, k == 0, k == len(pieces) - 1, ln.table))
+            mine = tuple((max(off - a, 0), no) for off, no in segs if off < b)
+            mine = tuple(x for i, x in enumerate(mine) if i + 1 == len(mine) or mine[i + 1][0] > 0)
+            s = Sentence(text, raw_line[a:b], _line_at(mine, lead - a), ln.page, len(out), tokens(text), heading,
+                         y.group(1) if y else None, k == 0, k == len(pieces) - 1, ln.table)
+            s.segs = mine
+            s.para = para
+            out.append(s)
     return out
+
+
+def _line_at(segs: tuple[tuple[int, int], ...], offset: int) -> int:
+    no = segs[0][1]
+    for off, n in segs:
+        if off <= offset:
+            no = n
+    return no
 
 
 _YEAR_PREFIX = re.compile(r"^(截[至止]\d{4}年\d{1,2}月\d{1,2}日|\d{4}年度?|本年度|全年|[,，]|的)+")

@@ -37,7 +37,7 @@ def _current(doc: Doc, s: Sentence, x: Token) -> Token | None:
         # the named quantity, earlier in this sentence or in the two sentences before it
         for k in range(s.index, max(-1, s.index - 3), -1):
             cand = doc.sentences[k]
-            if s.line - cand.line > 3:
+            if s.para - cand.para > 3:
                 break
             toks = [t for t in cand.tokens if t.kind == x.kind and not t.nested and (cand is not s or t.end <= x.start)]
             for t in reversed(toks):
