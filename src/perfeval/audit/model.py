@@ -50,6 +50,22 @@ def ratio_ok(claimed: Decimal, decimals: int, a: Decimal, ha: Decimal, b: Decima
     return lo <= claimed <= hi, expected
 
 
+def truncated(t: Token, part: Decimal, whole: Decimal) -> str | None:
+    """A note when the printed percentage is the exact value cut off (not rounded) at its decimals.
+
+    ``part / whole × 100`` is the exact value; 38.28 for an exact 38.2876 is still wrong by the rounding
+    rule (half-up gives 38.29), but the reviewer should know the document truncates rather than mistypes.
+    """
+    if whole == 0:
+        return None
+    exact = part / whole * 100
+    step = Decimal(1).scaleb(-t.decimals)
+    cut = (abs(exact) // step) * step
+    if abs(t.value) == cut and rnd(abs(exact), t.decimals) != cut:
+        return "末位像是截断而非四舍五入"
+    return None
+
+
 @dataclass
 class Finding:
     """One wrong number (or unfilled mark) in a report text."""
@@ -120,10 +136,16 @@ class Doc:
                 if t.kind != "pct":
                     self.names.setdefault(norm_name(t.name), []).append((s, t))
 
-    def finding(self, code: str, kind: str, s: Sentence, value, want, mark=None, **params) -> Finding:
-        """A finding on sentence ``s``: ``value`` as written, ``want`` the right value; ``params`` fill the message."""
+    def finding(self, code: str, kind: str, s: Sentence, value, want, mark=None, note: str | None = None,
+                **params) -> Finding:
+        """A finding on sentence ``s``: ``value`` as written, ``want`` the right value; ``params`` fill the
+        message, ``note`` is added to it (e.g. that the last digit looks truncated)."""
         issue = make_issue(code, file=self.file, line=s.line_at(mark[0]) if mark else s.line, **params)
-        return Finding(code, kind, issue.message, s, value, want, mark, self.file)
+        message = f"{issue.message}（{note}）" if note else issue.message
+        f = Finding(code, kind, message, s, value, want, mark, self.file)
+        if note:
+            f.extra["note"] = note
+        return f
 
     def lookup(self, name: str, before: int | None = None) -> tuple[Sentence, Token] | None:
         """The one value the document gives for a named quantity (``本年支出合计``), or None.
