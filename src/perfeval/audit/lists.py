@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from .text import Sentence, Token, is_heading
 
 INTRO_RE = re.compile(r"其中|主要用于以下方面|主要用于|主要包括|包括|分别为|具体为|具体如下")
-NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执行数|决算数|实际支出|执行率|年初|调整|持平|超|节约|结余率")
+NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执行数|决算数|实际支出|执行率|年初|调整|持平|超|节约|结余率|"
+                      r"合计|总计|小计|差值|差额|相差")
+# a whole is an amount, not a difference or a change: "差值为0.9万元，其中：…" lists no parts of 0.9
+NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
 KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"})
 
@@ -32,6 +35,11 @@ class PartList:
     parts: list[Part] = field(default_factory=list)
     ambiguous: bool = False  # a second introducer in the same sentence (nested lists)
     total_after: bool = False  # "A、B，共N": the whole names itself the total of the parts
+
+    @property
+    def approx(self) -> bool:
+        """An approximate whole or part (约、余、以上, a range): nothing about the list is checked."""
+        return self.whole.approx or any(p.token.approx for p in self.parts)
 
     def complete(self) -> bool:
         """Is there evidence the parts are all of the whole (not just some of them)?"""
@@ -73,6 +81,8 @@ def _parts_in(s: Sentence, whole: Token, a: int, b: int) -> list[Part]:
         if not (a <= t.start < b) or t.nested or not _same_kind(whole, t):
             continue
         name = t.name.strip()
+        if not name and re.match(r"\s*用于", s.text[t.end:]):
+            name = "用于"  # "其中：30万元用于预算编制；30万元用于审计"
         if not name or NOT_PART.search(name):
             continue
         out.append(Part(s, t, _share_after(s, t)))
@@ -108,10 +118,16 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
             if not pl.parts and not rest and s.line_end:
                 # the parts follow, one per line
                 pos = line_order.index(s.para)
-                for ln in line_order[pos + 1: pos + 31]:
+                for n, ln in enumerate(line_order[pos + 1: pos + 31]):
                     sents = by_line[ln]
                     if is_heading(sents[0].raw):
                         break
+                    inline = [q for q in _parts_in(sents[0], whole, 0, len(sents[0].text))]
+                    if n == 0 and len(inline) >= 2:
+                        pl.parts = inline  # "其中：\n基本支出150384元，项目支出0元。": the parts on one line
+                        break
+                    if n > 0 and "其中" in sents[0].text:
+                        break  # a new list starts
                     p = _first_part_of_line(sents, whole)
                     if p is None:
                         break
@@ -133,7 +149,7 @@ def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Toke
         if t.kind == "pct":
             continue
         cand = t
-    if cand is not None and CHANGE_NAME.search(cand.name):
+    if cand is not None and (CHANGE_NAME.search(cand.name) or NOT_WHOLE.search(cand.name) or cand.approx):
         return None, s  # "较上年增加10万元，其中：" — a change is no whole
     if cand is not None:
         between = [t for t in s.tokens if cand.end <= t.start < at]
@@ -145,21 +161,22 @@ def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Toke
         p = sentences[s.index - 1]
         near = p.para == s.para or (s.line_start and p.line_end and s.para - p.para <= 2)
         if near and p.tokens and p.tokens[-1].kind != "pct" and not p.tokens[-1].nested \
-                and not CHANGE_NAME.search(p.tokens[-1].name):
+                and not CHANGE_NAME.search(p.tokens[-1].name) and not NOT_WHOLE.search(p.tokens[-1].name):
             t = p.tokens[-1]
             if len(p.text) - t.end <= 3:
                 return t, p
     return None, s
 
 
-_TOTAL_NAME = re.compile(r"(共|共计|合计|总计|总共|一共)$")
+# "A 4名、B 2名，共8名": the total word stands alone (not "…支出合计", a named quantity)
+_TOTAL_NAME = re.compile(r"^(以上|上述|总|两项|三项)?(共|共计|合计|总计|总共|一共)(为|是|达)?$")
 
 
 def _totals_after(s: Sentence) -> list[PartList]:
     """"A 4名、B 2名，共8名": parts listed first, the total named after them."""
     out = []
     for i, t in enumerate(s.tokens):
-        if t.nested or t.kind == "pct" or not _TOTAL_NAME.search(t.name.strip()):
+        if t.nested or t.approx or t.kind == "pct" or not _TOTAL_NAME.search(t.name.strip()):
             continue
         parts = [Part(s, u) for u in s.tokens[:i]
                  if _same_kind(t, u) and not u.nested and u.name.strip() and not NOT_PART.search(u.name)]

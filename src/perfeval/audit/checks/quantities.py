@@ -23,16 +23,32 @@ _NAMES = set(NAMES)
 PROJECT_SCOPE = re.compile(r"项目")
 
 
+# a whole whose parts are the department's own figures ("本年支出合计…其中：基本支出…")
+DEPARTMENT_WHOLE = re.compile(r"合计|总计|一般公共预算|财政拨款|本年支出|本年收入|支出决算|收入决算")
+
+
+def _item_parts(doc: Doc) -> set[int]:
+    """Tokens that are parts of one item's breakdown ("机构运行1100910.5元，其中：基本支出…，项目支出0元"):
+    there 基本支出 is that item's, not the department's."""
+    out = set()
+    for pl in doc.lists:
+        wn = norm_name(pl.whole.name)
+        if wn not in _NAMES and not DEPARTMENT_WHOLE.search(wn):
+            out.update(id(p.token) for p in pl.parts)
+    return out
+
+
 @check("quantity")
 def quantities(doc: Doc) -> list[Finding]:
     seen: dict[str, list] = {}
+    items = _item_parts(doc)
     for s in doc.sentences:
         if PROJECT_SCOPE.search(s.heading) or (doc.year and s.year and s.year != doc.year):
             continue
         if re.search(r"上年|去年|上一年|同期", s.text):
             continue
         for t in s.tokens:
-            if t.kind != "money" or t.nested:
+            if t.kind != "money" or t.nested or t.approx or t.shared or id(t) in items:
                 continue
             key = norm_name(t.name)
             if key in _NAMES:
@@ -40,8 +56,8 @@ def quantities(doc: Doc) -> list[Finding]:
     out = []
     for key, occ in seen.items():
         values = Counter(t.yuan for _, t in occ)
-        if len(values) < 2:
-            continue
+        if len(values) < 2 or len(values) > 2:
+            continue  # one value; or three and more: the name is used for several things (per item, per year)
         ranked = values.most_common()
         if ranked[0][1] == ranked[1][1]:  # a tie: take the first stated as the reference
             ref = occ[0][1].yuan

@@ -31,7 +31,7 @@ def shares_of(doc: Doc):
     """Every (sentence, subject, share, whole-sentence, whole, tail) the document lets us check."""
     part_of = {}
     for pl in doc.lists:
-        if pl.ambiguous:
+        if pl.ambiguous or pl.approx:
             continue
         tail = Decimal(0)
         shares = [p.share for p in pl.parts]
@@ -46,7 +46,7 @@ def shares_of(doc: Doc):
             if p.kind != "pct":
                 continue
             subj, base = _subject(s, p)
-            if subj is None:
+            if subj is None or subj.approx or p.approx:
                 continue
             whole_s = whole = None
             tail = Decimal(0)

@@ -27,7 +27,7 @@ def _bad(pl: PartList, parts) -> tuple[bool, Decimal, Decimal]:
 def sums(doc: Doc) -> list[Finding]:
     out = []
     for pl in doc.lists:
-        if pl.ambiguous or len(pl.parts) < 2:
+        if pl.ambiguous or pl.approx or len(pl.parts) < 2:
             continue
         bad, total, diff = _bad(pl, pl.parts)
         if bad and pl.total_after:
