@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import Sentence, Token, is_heading
+from .text import Sentence, Token, is_heading, norm_name
 
 INTRO_RE = re.compile(r"其中|主要用于以下方面|主要用于|主要包括|包括|分别为|具体为|具体如下")
 NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执行数|决算数|实际支出|执行率|年初|调整|持平|超|节约|结余率|"
@@ -18,6 +18,7 @@ NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执�
 # a whole is an amount, not a difference or a change: "差值为0.9万元，其中：…" lists no parts of 0.9
 NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
+_ITEM = re.compile(r"^\s*([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．](?!\d))")
 KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"})
 
 
@@ -57,6 +58,34 @@ class PartList:
             d = max(s.decimals for s in shares)
             return abs(total - 100) <= len(shares) * (5 * 10 ** (-d - 1)) + 10 ** -d
         return False
+
+
+_BASE_TAIL = re.compile(r"(预算数?|决算数?|总额|总数|数)$")
+
+
+def same_base(whole_name: str, base: str) -> bool:
+    """Does the base a share names ("占项目支出预算") denote the whole ("项目支出469500元")?"""
+    w, b = norm_name(whole_name), norm_name(base)
+    if len(b) < 2:
+        return False
+    if w.endswith(b):
+        return True
+    w2, b2 = _BASE_TAIL.sub("", w), _BASE_TAIL.sub("", b)
+    return len(b2) >= 2 and (w2.endswith(b2) or w2 == b2)
+
+
+_NAMED_SHARE_AFTER = re.compile(r"^\s*[,，]?\s*占(?P<base>[^,，；;。:：%\d]{2,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*-?\d")
+
+
+def _other_whole(pl: "PartList") -> bool:
+    """The parts' own shares name a different whole ("占支出总预算78.33%" under 项目支出48100元): the list
+    hangs from that whole, not from the amount found in front of 其中."""
+    other = 0
+    for p in pl.parts:
+        m = _NAMED_SHARE_AFTER.match(p.sentence.text[p.token.end:])
+        if m and not same_base(pl.whole.name, m.group("base")):
+            other += 1
+    return other > 0
 
 
 def _same_kind(whole: Token, t: Token) -> bool:
@@ -118,10 +147,16 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
             if not pl.parts and not rest and s.line_end:
                 # the parts follow, one per line
                 pos = line_order.index(s.para)
+                marked = None
                 for n, ln in enumerate(line_order[pos + 1: pos + 31]):
                     sents = by_line[ln]
                     if is_heading(sents[0].raw):
                         break
+                    item = bool(_ITEM.match(sents[0].text))
+                    if marked is None:
+                        marked = item
+                    elif item and not marked:
+                        break  # "2. 项目支出…" after the parts of "1. 基本支出…": the next item, not a part
                     inline = [q for q in _parts_in(sents[0], whole, 0, len(sents[0].text))]
                     if n == 0 and len(inline) >= 2:
                         pl.parts = inline  # "其中：\n基本支出150384元，项目支出0元。": the parts on one line
@@ -132,7 +167,7 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
                     if p is None:
                         break
                     pl.parts.append(p)
-            if pl.parts:
+            if pl.parts and not _other_whole(pl):
                 out.append(pl)
         out += _totals_after(s)
     return out
@@ -160,11 +195,19 @@ def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Toke
     if s.text[:at].strip(" \t") == "" and s.index > 0:
         p = sentences[s.index - 1]
         near = p.para == s.para or (s.line_start and p.line_end and s.para - p.para <= 2)
-        if near and p.tokens and p.tokens[-1].kind != "pct" and not p.tokens[-1].nested \
+        if not near:
+            return None, s
+        if p.tokens and p.tokens[-1].kind != "pct" and not p.tokens[-1].nested and not p.tokens[-1].approx \
                 and not CHANGE_NAME.search(p.tokens[-1].name) and not NOT_WHOLE.search(p.tokens[-1].name):
             t = p.tokens[-1]
             if len(p.text) - t.end <= 3:
                 return t, p
+        # "基本支出881300.39元，占…96.74%，同比减少166271.4元，下降15.87%。其中：" — the one amount of the
+        # sentence that is not a change (shares and changes of it may follow it)
+        money = [t for t in p.tokens if t.kind != "pct" and not t.nested]
+        subjects = [t for t in money if not CHANGE_NAME.search(t.name) and not NOT_WHOLE.search(t.name)]
+        if len(subjects) == 1 and subjects[0] is money[0] and not subjects[0].approx and subjects[0].name.strip():
+            return subjects[0], p
     return None, s
 
 

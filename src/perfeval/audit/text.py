@@ -221,13 +221,13 @@ def _width(s: str) -> int:
 def paragraphs(lines: list[Line]) -> list[tuple[Line, tuple[tuple[int, int], ...]]]:
     """Lines joined where a page layout wrapped one sentence over several (PDF text, fixed-width .txt).
 
-    A line continues on the next when it is about as wide as the document's wrapped lines (80 % of the
+    A line continues on the next when it is about as wide as the document's wrapped lines (70 % of the
     90th percentile width), does not end a sentence or a clause list (。；：), the next line follows it
     directly and starts no item or heading.  Returns each logical line with its pieces
     ``(offset, physical line)`` so a number can be reported on the line it is printed on.
     """
     widths = sorted(_width(ln.text) for ln in lines if ln.text.strip() and not ln.table and not ln.breaks)
-    wrap = 0.8 * widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 4 else float("inf")
+    wrap = 0.7 * widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 4 else float("inf")
     out: list[tuple[Line, tuple[tuple[int, int], ...]]] = []
     prev: Line | None = None
     for ln in lines:
@@ -290,12 +290,14 @@ def _line_at(segs: tuple[tuple[int, int], ...], offset: int) -> int:
 
 
 _YEAR_PREFIX = re.compile(r"^(截[至止]\d{4}年\d{1,2}月\d{1,2}日|\d{4}年度?|本年度|全年|[,，]|的)+")
-_VERB_SUFFIX = re.compile(r"(均为|各为|分别为|为|是|达到|达)+$")
+_VERB_SUFFIX = re.compile(r"(均为|各为|分别为|为|是|达到|达|累计完成|完成|实现|安排)+$")
+_LIST_MARK = re.compile(r"^([(（]?[一二三四五六七八九十\d]+[)）.、．]\s*)+")
 
 
 def norm_name(name: str) -> str:
     """The quantity a token names: year prefixes and linking verbs removed, quotes unified."""
     s = re.sub(r"[\s“”\"'‘’《》]", "", name)
+    s = _LIST_MARK.sub("", s)
     s = _YEAR_PREFIX.sub("", s)
     s = _VERB_SUFFIX.sub("", s)
     return s

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..lists import same_base as _same_base
 from ..model import Doc, Finding, check, num, printed, ratio_ok
 from ..text import Sentence, Token, norm_name
 
@@ -12,19 +13,36 @@ from ..text import Sentence, Token, norm_name
 SHARE_RE = re.compile(r"[,，]?\s*占(?P<base>[^,，；;。:：%\d]{0,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*$")
 
 
+_EARLIER_SHARE = re.compile(r"[,，]?\s*占[^,，；;。:：%\d]{0,30}?(?:的)?(?:比重|比例|比)?(?:为|达)?\s*-?[\d.]+\s?%")
+# "税收收入占地方财政收入66.19%": the part named before 占, its amount given earlier in the sentence
+NAMED_SHARE = re.compile(r"(?:^|[,，；;:：])\s*(?P<subj>[^,，；;。:：\d%]{2,20}?)占(?P<base>[^,，；;。:：%\d]{2,30}?)(?:的)?(?:比重|比例|比)?"
+                         r"(?:为|达)?\s*$")
+
+
 def _subject(s: Sentence, p: Token) -> tuple[Token | None, str | None]:
     """The amount a percentage is the share of, and the named base (None: unnamed)."""
     prev = [t for t in s.tokens if t.end <= p.start]
-    if not prev:
-        return None, None
-    t = prev[-1]
-    if t.kind == "pct":
-        return None, None
-    m = SHARE_RE.match(s.text[t.end:p.start])
-    if not m:
-        return None, None
-    base = m.group("base").strip()
-    return t, (base or None)
+    money = [t for t in prev if t.kind != "pct"]
+    if money:
+        t = money[-1]
+        gap = s.text[t.end:p.start]
+        # "完成11,136万元，占调整预算90.75%，占一般公共预算收入的38.96%": an earlier share of the same amount
+        between = [u for u in prev if u.start >= t.end]
+        if between:
+            gap = _EARLIER_SHARE.sub("", gap, count=len(between))
+            if re.search(r"\d", gap):
+                gap = None
+        m = SHARE_RE.match(gap) if gap is not None else None
+        if m:
+            base = m.group("base").strip()
+            return t, (base or None)
+    m = NAMED_SHARE.search(s.text[:p.start])
+    if m and m.group("base").strip():
+        subj = norm_name(m.group("subj"))
+        hits = [t for t in money if norm_name(t.name) == subj and t.end <= m.start("subj")]
+        if len(hits) == 1 and len(subj) >= 2:
+            return hits[0], m.group("base").strip()
+    return None, None
 
 
 def shares_of(doc: Doc):
@@ -56,7 +74,7 @@ def shares_of(doc: Doc):
                     continue
                 whole_s, whole, tail = owner[0].whole_sentence, owner[0].whole, owner[1]
             else:
-                if owner is not None and norm_name(owner[0].whole.name).endswith(norm_name(base)) and len(norm_name(base)) >= 2:
+                if owner is not None and _same_base(owner[0].whole.name, base):
                     whole_s, whole = owner[0].whole_sentence, owner[0].whole
                 else:
                     hit = doc.lookup(base)
