@@ -18,6 +18,7 @@ NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执�
 # a whole is an amount, not a difference or a change: "差值为0.9万元，其中：…" lists no parts of 0.9
 NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
+_PROBE = Token(__import__("decimal").Decimal(0), 2, "万元", 0, 0, "")  # any money part
 _ITEM = re.compile(r"^\s*([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．](?!\d))")
 KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"})
 
@@ -89,6 +90,8 @@ def _other_whole(pl: "PartList") -> bool:
 
 
 def _same_kind(whole: Token, t: Token) -> bool:
+    if whole is _PROBE:
+        return t.kind == "money"
     return whole.kind == t.kind and t.kind != "pct"
 
 
@@ -170,7 +173,37 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
             if pl.parts and not _other_whole(pl):
                 out.append(pl)
         out += _totals_after(s)
+        out += _breakdown(s, sentences)
     return out
+
+
+# "…“三公”经费支出决算中，因公出国（境）费…0万元，占0%；公务接待费…16.3万元，占63.42%；…"
+_BREAKDOWN = re.compile(r"(?:^|[,，；;:：])\s*(?P<name>[^,，；;:：。%]{4,80}?(?:支出|经费|收入|决算|预算|资金)(?:决算|预算|数)?)中\s*[,，:：]")
+
+
+def _breakdown(s: Sentence, sentences: list[Sentence]) -> list[PartList]:
+    """A breakdown of a quantity stated earlier: the whole is the nearest earlier amount of that name,
+    taken only when the parts add up to it (the name alone is too loose a link)."""
+    m = _BREAKDOWN.search(s.text)
+    if not m:
+        return []
+    parts = [p for p in _parts_in(s, _PROBE, m.end(), len(s.text)) if p.token.kind == "money"]
+    if len(parts) < 2 or any(p.token.approx for p in parts):
+        return []
+    key = norm_name(m.group("name"))
+    total = sum(p.token.yuan for p in parts)
+    tol = sum(p.token.half for p in parts)
+    for k in range(s.index, max(-1, s.index - 7), -1):
+        cand = sentences[k]
+        if s.para - cand.para > 4:
+            break
+        for t in reversed(cand.tokens):
+            if t.kind != "money" or t.nested or t.approx or (cand is s and t.start >= m.start("name")):
+                continue
+            tn = norm_name(t.name)
+            if len(tn) >= 2 and (key.endswith(tn) or tn.endswith(key)) and abs(t.yuan - total) <= tol + t.half:
+                return [PartList(cand, t, parts)]
+    return []
 
 
 def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Token | None, Sentence]:
