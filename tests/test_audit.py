@@ -66,7 +66,7 @@ def test_seed_is_the_shared_seed():
 
 # --- one module per check kind, each registered -----------------------------------------
 def test_registered_kinds():
-    assert set(CHECKS) == {"share", "sum", "change", "rate", "quantity", "placeholder", "against"}
+    assert set(CHECKS) == {"share", "sum", "change", "rate", "quantity", "placeholder", "against", "points"}
 
 
 SHARE_BAD = [

@@ -83,7 +83,7 @@ def _current(doc: Doc, s: Sentence, x: Token, at: int) -> Token | None:
     if not before or before[-1].kind != x.kind or before[-1].approx:
         return None
     t = before[-1]
-    gap = s.text[t.end:at]
+    gap = s.text[t.end:len(pre)]
     if re.search(r"(上年|去年|\d{4}年度?)的", gap):
         return None
     if COMPARED.search(gap) and len(gap) <= 20 + 20 * skipped:

@@ -1,0 +1,234 @@
+"""perfeval audit on the forms real report texts take (each sentence adapted: own names and numbers).
+
+Every pattern has a must-flag and a must-not-flag case.  The patterns come from published 部门决算/
+单位决算/三公经费/财政收支 texts (see docs/audit.md, 核对什么): PDF text wrapped mid-sentence, paired
+values, Traditional characters, 元/亿元, space-grouped digits, rate-first wording, last year's figure
+given, breakdowns of an earlier quantity, 个百分点, approximate values, per-item breakdowns.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from perfeval.audit import audit_text
+
+
+def _f(text: str) -> list[tuple]:
+    return [(f.kind, f.code, f.line, f.to_dict()["claimed"], f.to_dict()["expected"]) for f in audit_text(text, "t.txt")]
+
+
+# --- PDF text wrapped mid-sentence -------------------------------------------------------
+WRAPPED_BAD = """一、收入支出预算总体情况说明
+（一）按支出结构分类划分，分为基本支出预算和项目支出预
+算。
+1. 基本支出预算 640000.00 元，占一般公共预算支出的
+80.00%，同比减少 20000.00 元，下降 3.03 %。其中：
+工资福利支出预算 512000.00 元，占基本支出预算
+82.00%，同比减少 8000.00 元，下降 1.54%。
+商品和服务支出预算 128000.00 元，占基本支出预算
+20.00%，同比减少 12000.00 元，下降 8.57%。
+2. 项目支出 160000.00 元，占一般公共预算支出的 20.00%，
+同比增加 10000.00 元，增长 6.67%。
+"""
+
+
+def test_wrapped_share_reported_on_the_line_of_the_number():
+    # 512000 ÷ 640000 = 80.00% (printed 82.00% on line 7, its amount on line 6)
+    assert _f(WRAPPED_BAD) == [("share", "PE800", 7, 82, 80)]
+
+
+def test_wrapped_correct_text_is_clean():
+    assert _f(WRAPPED_BAD.replace("82.00%", "80.00%")) == []
+
+
+def test_wrapped_change_after_a_share():
+    bad = WRAPPED_BAD.replace("82.00%", "80.00%").replace("下降 8.57%", "下降 9.57%")
+    assert _f(bad) == [("change", "PE802", 9, 9.57, 8.57)]
+
+
+def test_short_lines_are_not_joined():
+    # headings and figure captions stay their own lines: the sum below still finds its whole
+    text = "收入决算情况说明\n（图2：收入决算结构图）\n本年收入合计50万元，其中：财政拨款收入40万元，占80%；其他收入10万元，占25%。\n"
+    assert _f(text) == [("share", "PE800", 3, 25, 20)]
+
+
+# --- paired values -------------------------------------------------------------------------
+PAIRED = "2024年度收、支总计各是612.40、630.15万元。与2023年相比，收、支总计各增加52.40、80.15万元，各增长9.36%、14.57%。"
+
+
+def test_paired_values_correct():
+    # 52.40 ÷ 560.00 = 9.357…% → 9.36; 80.15 ÷ 550.00 = 14.5727…% → 14.57
+    assert _f(PAIRED) == []
+
+
+def test_paired_values_wrong_second():
+    assert _f(PAIRED.replace("14.57%", "12.57%")) == [("change", "PE802", 1, 12.57, 14.57)]
+
+
+def test_paired_truncated_value_is_flagged_with_a_note():
+    text = "收、支总计分别是300.00、400.00万元。与上年相比，收、支总计各减少20.00、30.00万元，各下降6.25%、6.97%。"
+    # 30 ÷ 430 = 6.9767…% → 6.98; 6.97 is the exact value cut off
+    found = audit_text(text)
+    assert [(f.kind, f.to_dict()["claimed"], f.to_dict()["expected"]) for f in found] == [("change", 6.97, 6.98)]
+    assert "截断" in found[0].message and found[0].severity == "error"
+
+
+def test_all_equal_then_paired_change():
+    ok = "2024年度收、支总计均为500.00万元。与2023年度相比，收、支总计各减少25.00万元，下降4.76%。"
+    assert _f(ok) == []
+    assert _f(ok.replace("4.76%", "5.00%")) == [("change", "PE802", 1, 5, 4.76)]
+
+
+# --- Traditional characters, 元/亿元, spaced digits ---------------------------------------------
+def test_traditional_characters():
+    ok = "本年收入合計500萬元，其中：財政撥款收入450萬元，佔90%；其他收入50萬元，佔10%。"
+    assert _f(ok) == []
+    assert _f(ok.replace("佔90%", "佔92%")) == [("share", "PE800", 1, 92, 90)]
+
+
+def test_yi_yuan_and_wan_yuan_mixed():
+    ok = "全市累计完成一般公共预算收入12.60亿元，同比增加0.60亿元，增长5.00%；上划省级收入完成8.09亿元，减少766万元，下降0.94%。"
+    assert _f(ok) == []
+    assert _f(ok.replace("下降0.94%", "下降1.94%")) == [("change", "PE802", 1, 1.94, 0.94)]
+
+
+def test_space_grouped_digits():
+    ok = "政府采购预算 1 200 000.00 元，其中：货物类采购 900 000.00 元，占政府采购预算 75.00%。"
+    assert _f(ok) == []
+    assert _f(ok.replace("75.00%", "70.00%")) == [("share", "PE800", 1, 70, 75)]
+
+
+def test_yuan_amounts_with_shares_named_after_the_whole():
+    ok = ("2. 项目支出 400000 元，占一般公共预算支出的 20.00%，同比增加 50000 元，增长 14.29%。其中：\n"
+          "商品和服务支出 300000 元，占项目支出预算 75.00%，\n资本性支出 100000 元，占项目支出预算 25.00%，\n")
+    assert _f(ok) == []
+    assert _f(ok.replace("75.00%", "73.00%")) == [("share", "PE800", 2, 73, 75)]
+
+
+# --- changes -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,want", [
+    # the rate first: "较上年同期增长Y%，增收X万元"
+    ("地方税收收入完成5400万元，较上年同期增长8.00%，增收400万元。", []),
+    ("地方税收收入完成5400万元，较上年同期增长9.00%，增收400万元。", [("change", "PE802", 1, 9, 8)]),
+    # last year's figure written in the sentence
+    ("公务接待费支出45万元，比上年累计支出50万元减少5万元，下降10%。", []),
+    ("公务接待费支出45万元，比上年累计支出50万元减少5万元，下降12%。", [("change", "PE808", 1, 12, 10)]),
+    ("公务接待费支出1.95万元，较上年2.00减少0.05万元，减少了2.50%。", []),
+    # a share between the amount and its change
+    ("教育支出类科目 800000 元，占支出总预算 40.00%，同比增加 100000 元，增长 14.29%。", []),
+    ("教育支出类科目 800000 元，占支出总预算 40.00%，同比增加 100000 元，增长 12.50%。", [("change", "PE802", 1, 12.5, 14.29)]),
+    # only a comma between the amount and its change
+    ("地方财政收入完成62.00亿元，增加2.00亿元，增长3.33%。", []),
+    ("地方财政收入完成62.00亿元，增加2.00亿元，增长3.23%。", [("change", "PE802", 1, 3.23, 3.33)]),
+    # no change, yet a rate
+    ("经营收入0.00万元，较2023年度决算数增加0.00万元，增长0%。", []),
+    ("经营收入0.00万元，较2023年度决算数增加0.00万元，增长4%。", [("change", "PE807", 1, 4, 0)]),
+    # 负增长 is a decrease
+    ("“三公”经费3.60亿元，同比减少0.40亿元，负增长10%。", []),
+    ("“三公”经费3.60亿元，同比减少0.40亿元，负增长12%。", [("change", "PE802", 1, 12, 10)]),
+    # a negative increase is a decrease
+    ("其他支出190万元，比上年增加-10万元，增长-5%。", []),
+])
+def test_change_forms(text, want):
+    assert _f(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    # compound annual growth is not a one-year change
+    "一般公共预算收入从2019年的2000万元上升到2024年的2500万元，年均增长4.56%。",
+    # approximate amounts are never checked
+    "项目资金约300万元，比上年增加约50万元，增长30%。",
+    "全年培训5-10万人次，其中线上约3万人次。",
+    # a change against the budget with no current figure in reach
+    "公务接待费支出决算比预算无增减变化，比去年增加0.5万元，增长45%。",
+])
+def test_change_not_checkable(text):
+    assert _f(text) == []
+
+
+# --- rates ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,want", [
+    ("“三公”经费支出预算为5万元，支出决算为4.20万元，完成预算的84%。", []),
+    ("“三公”经费支出预算为5万元，支出决算为4.20万元，完成预算的16%。", [("rate", "PE803", 1, 16, 84)]),
+    ("“三公”经费支出决算为8.10万元，完成预算12万元的67.5%。", []),
+    ("“三公”经费支出决算为8.10万元，完成预算12万元的76.5%。", [("rate", "PE803", 1, 76.5, 67.5)]),
+    ("项目支出决算为190万元，决算数小于预算数10万元，完成预算95%。", []),
+    ("项目支出决算为190万元，决算数小于预算数10万元，完成预算90%。", [("rate", "PE803", 1, 90, 95)]),
+    # several actuals before one budget: which one the rate is of is unclear — skipped
+    ("年初预算为20万元，支出决算为9万元，完成预算的45%，其中：公务接待费决算为1万元，完成预算的10%。", []),
+])
+def test_rate_forms(text, want):
+    assert _f(text) == want
+
+
+# --- a breakdown of a quantity stated before -------------------------------------------------
+BREAKDOWN = ("2024年度一般公共预算财政拨款“三公”经费支出预算为4万元，支出决算为2.50万元，较上年减少0.50万元，下降16.67%。\n"
+             "（二）“三公”经费支出决算具体情况说明。\n"
+             "2024年度一般公共预算财政拨款“三公”经费支出决算中，公务接待费支出决算0.50万元，占20%；公务用车运行维护费支出决算2万元，占80%。\n")
+
+
+def test_breakdown_correct():
+    assert _f(BREAKDOWN) == []
+
+
+def test_breakdown_shares_swapped():
+    bad = BREAKDOWN.replace("占20%", "占80%").replace("占80%。", "占20%。")
+    assert _f(bad) == [("share", "PE800", 3, 80, 20), ("share", "PE800", 3, 20, 80)]
+
+
+def test_breakdown_whole_not_matching_parts_is_not_guessed():
+    # the parts add to 3.00, the named whole is 2.50: the link is not sure, nothing is checked
+    bad = BREAKDOWN.replace("运行维护费支出决算2万元", "运行维护费支出决算2.50万元")
+    assert _f(bad) == []
+
+
+# --- 个百分点 --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,want", [
+    ("一般公共预算支出占比由45.20%提高到47.50%，提高2.30个百分点。", []),
+    ("一般公共预算支出占比由45.20%提高到47.50%，提高3.30个百分点。", [("points", "PE809", 1, 3.3, 2.3)]),
+    ("预算执行率上年为92.5%，本年为96.0%，提高3.5个百分点。", []),
+    # only one of the two percentages is given: skipped
+    ("民生支出占比73.1%，比上年提高2个百分点。", []),
+])
+def test_points(text, want):
+    assert _f(text) == want
+
+
+# --- placeholders ---------------------------------------------------------------------------
+def test_placeholders_of_real_templates():
+    text = "本年收入合计万元，其中：财政拨款收入万元，占%。\n商品和服务支出 60000 元，占基本支出预算%，同比增加。\n"
+    got = [(k, c, line, claimed) for k, c, line, claimed, _ in _f(text)]
+    assert got == [("placeholder", "PE805", 1, "万元"), ("placeholder", "PE805", 1, "万元"), ("placeholder", "PE805", 1, "占%"),
+                   ("placeholder", "PE805", 2, "占基本支出预算%")]
+
+
+def test_units_alone_are_not_placeholders():
+    assert _f("金额单位：万元，项目资金（万元），以万元为单位。") == []
+
+
+# --- what must not be flagged ------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    # per-item breakdowns: 基本支出 of one 科目 is not the department's 基本支出
+    ("2024年一般公共预算拨款支出 300000 元，其中：基本支出 280000 元，项目支出 20000 元。\n"
+     "机构运行 200000 元，其中：基本支出 200000 元，项目支出 0元。\n"
+     "住房公积金 80000 元，其中：基本支出 80000 元，项目支出 0元。\n"
+     "其他科技支出 20000 元，其中：基本支出 0元，项目支出 20000 元。\n"),
+    # a difference is no whole
+    "“三公”经费支出2.05万元，年初预算为3万元，差值为0.95万元。其中：公务接待费支出2.05万元，年初预算为2万元，差值为0.05万元。",
+    # a named total is not "共 N" after its parts
+    "全镇一般公共预算收入4000万元，上年结转60万元，基金调入100万元，收入合计为4160万元；本级一般公共预算支出合计4160万元。",
+    # the list under a section whose shares name another whole
+    ("项目支出预算 50000 元，占支出总预算的 5.00%，同比无增减变化。\n其中：\n"
+     "（一）教育支出类科目 700000 元，占支出总预算 70.00%。\n（二）卫生健康支出类科目 300000 元，占支出总预算 30.00%。\n"),
+    # a list of parts that stops at the next numbered item
+    ("1. 基本支出预算 600000 元，占一般公共预算支出的 75.00%。其中：\n工资福利支出预算 500000 元，占基本支出预算 83.33%，\n"
+     "商品和服务支出预算 100000 元，占基本支出预算 16.67%。\n2. 项目支出 200000 元，占一般公共预算支出的 25.00%。\n"),
+])
+def test_not_flagged(text):
+    assert _f(text) == []
+
+
+def test_parts_used_for_purposes_add_up():
+    ok = "本项目共完成预算资金59.98万元。其中：20万元用于预算编制；20万元用于审计；19.98万元用于测绘。"
+    assert _f(ok) == []
+    assert _f(ok.replace("19.98万元用于测绘", "20.98万元用于测绘")) == [("sum", "PE801", 1, 59.98, 60.98)]
