@@ -102,3 +102,68 @@ def test_rates(budget, per10k, delta, d):
     wrong = rate + delta if rate - delta < 0 else rate - delta
     bad = text.replace(f"执行率{rate:.{d}f}%", f"执行率{wrong:.{d}f}%")
     assert [f.kind for f in audit_text(bad)] == ["rate"]
+
+
+# --- the forms real texts take: paired values, 个百分点, 元 and 亿元 --------------------------------
+pairs = st.tuples(cents, cents, st.integers(min_value=1, max_value=9000), st.integers(min_value=1, max_value=9000))
+
+
+@settings(max_examples=120, deadline=None)
+@given(pairs, st.booleans(), st.integers(min_value=1, max_value=30), st.integers(0, 1))
+def test_paired_changes(p, up, delta, which):
+    """"收、支总计各是A、B万元…各增加X、Y万元，各增长P%、Q%": each rate against its own pair."""
+    prev = [p[0], p[1]]
+    xs = [r(prev[0] * p[2] / 10000), r(prev[1] * p[3] / 10000)]  # changes below 90 %
+    cur = [prev[i] + xs[i] if up else prev[i] - xs[i] for i in range(2)]
+    rates = [r(xs[i] / prev[i] * 100) for i in range(2)]
+    verb, pverb = ("增加", "增长") if up else ("减少", "下降")
+
+    def text(rs):
+        return (f"2024年度收、支总计各是{cur[0]:.2f}、{cur[1]:.2f}万元。与2023年相比，收、支总计各{verb}"
+                f"{xs[0]:.2f}、{xs[1]:.2f}万元，各{pverb}{rs[0]:.2f}%、{rs[1]:.2f}%。")
+    assert audit_text(text(rates)) == []
+    wrong = list(rates)
+    wrong[which] = rates[which] + delta
+    found = audit_text(text(wrong))
+    assert [(f.kind, Decimal(str(f.to_dict()["expected"]))) for f in found] == [("change", rates[which])]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(min_value=0, max_value=9999), st.integers(min_value=0, max_value=9999), st.sampled_from([1, 2]),
+       st.integers(min_value=1, max_value=20))
+def test_percentage_points(a, b, d, delta):
+    """"由A%提高到B%，提高X个百分点": X is B − A, a difference, not a ratio."""
+    a, b = Decimal(a) / 100, Decimal(b) / 100
+    a, b = r(a, d), r(b, d)
+    lo, hi = min(a, b), max(a, b)
+    verb = "提高" if b >= a else "下降"
+    text = f"一般公共预算支出占比由{a:.{d}f}%{verb}到{b:.{d}f}%，{verb}{hi - lo:.{d}f}个百分点。"
+    assert audit_text(text) == []
+    bad = text.replace(f"{verb}{hi - lo:.{d}f}个百分点", f"{verb}{hi - lo + delta:.{d}f}个百分点")
+    assert [f.kind for f in audit_text(bad)] == ["points"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.integers(min_value=100_000, max_value=99_999_999), min_size=2, max_size=4), st.sampled_from(["元", "亿元"]),
+       st.data())
+def test_shares_in_yuan_and_yi_yuan(parts, unit, data):
+    """Shares of amounts in 元 (whole yuan, as budget texts print them) and in 亿元 (to 0.01亿)."""
+    if unit == "亿元":
+        vals = [Decimal(p) / 100 + 10 for p in parts]  # 10.00 … 1,000,009.99 亿元
+        fmt = "{:.2f}"
+    else:
+        vals = [Decimal(p) for p in parts]
+        fmt = "{:d}"
+    whole = sum(vals)
+    shares = [r(v / whole * 100) for v in vals]
+
+    def text(ss):
+        items = "；".join(f"{NAMES[i]}{fmt.format(v if unit == '亿元' else int(v))}{unit}，占{s:.2f}%" for i, (v, s) in enumerate(zip(vals, ss, strict=True)))
+        return f"本年支出合计{fmt.format(whole if unit == '亿元' else int(whole))}{unit}，其中：{items}。"
+    assert audit_text(text(shares)) == []
+    i = data.draw(st.integers(0, len(vals) - 1))
+    delta = data.draw(st.integers(min_value=1, max_value=20).map(Decimal))
+    wrong = list(shares)
+    wrong[i] = shares[i] + delta if shares[i] - delta < 0 or data.draw(st.booleans()) else shares[i] - delta
+    found = audit_text(text(wrong))
+    assert [(f.kind, Decimal(str(f.to_dict()["expected"]))) for f in found] == [("share", shares[i])]
