@@ -8,6 +8,7 @@ as 辆, 人, 个); bare numbers (years, codes, list numbers) are never tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -53,13 +54,10 @@ class Token:
     approx: bool = False  # 约/近/超过…, …余/以上, a range: never checked
     shared: bool = False  # "A、B万元": the unit was written once, after the last number
 
-    @property
-    def kind(self) -> str:
-        if self.unit in MONEY:
-            return "money"
-        if self.unit == "%":
-            return "pct"
-        return "count:" + self.unit
+    kind: str = field(init=False, default="")  # money | pct | count:<unit>
+
+    def __post_init__(self) -> None:
+        self.kind = "money" if self.unit in MONEY else "pct" if self.unit == "%" else "count:" + self.unit
 
     @property
     def yuan(self) -> Decimal:
@@ -108,9 +106,13 @@ class Line:
 _LIST_COMMA = re.compile(r"(?<=\d\.\d)(\d*)[,，](?=\s?\d)")
 
 
+_NEEDS_TRANSLATE = re.compile("[０-９．，％：；（）－" + _TRADITIONAL + "]")
+
+
 def normalise(s: str) -> str:
     """Full-width and Traditional forms → ASCII/Simplified; a comma after a decimal number → "、" (a list)."""
-    s = s.translate(_WIDTH)
+    if _NEEDS_TRANSLATE.search(s):
+        s = s.translate(_WIDTH)
     if "." in s and "," in s:
         s = _LIST_COMMA.sub(lambda m: m.group(1) + "、", s)
     return s
@@ -127,17 +129,21 @@ def _paren_depth(text: str) -> list[int]:
     return out
 
 
-def _name(text: str, i: int) -> str:
+_NAME_STOP = re.compile(r"[，,；;、:：。！？!?]")
+
+
+def _name(text: str, i: int, stops: list[int] | None = None) -> str:
     """The words in front of offset ``i``: back to the last clause separator (a "：" ending a list label counts too)."""
-    j = i
-    while j > 0 and not CLAUSE_SEP.match(text[j - 1]) and not SENTENCE_END.match(text[j - 1]):
-        j -= 1
+    if stops is None:
+        stops = [m.end() for m in _NAME_STOP.finditer(text, 0, i)]
+    j = stops[bisect_right(stops, i) - 1] if stops and stops[0] <= i else 0
     return text[j:i].strip()
 
 
 def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     depth = None
+    stops: list[int] | None = None
     for m in TOKEN_RE.finditer(text):
         whole, frac, unit = m.group(1), m.group(2), m.group(3)
         if unit == "台(套)":
@@ -147,7 +153,8 @@ def tokens(text: str) -> list[Token]:
             value = -value  # "-0.07万元", "增长-3.5%"
         if depth is None:
             depth = _paren_depth(text)
-        t = Token(value, len(frac or ""), unit, m.start(), m.end(), _name(text, m.start()), depth[m.start()] > 0)
+            stops = [k.end() for k in _NAME_STOP.finditer(text)]
+        t = Token(value, len(frac or ""), unit, m.start(), m.end(), _name(text, m.start(), stops), depth[m.start()] > 0)
         t.approx = bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4):m.start()]) or _APPROX_AFTER.match(text[m.end():]))
         out.append(t)
     if out and _BARE_LIST.search(text):
@@ -216,7 +223,10 @@ _STARTS_ITEM = re.compile(r"^\s*([-*#>|—–]|第[一二三四五六七八九�
 
 
 def _width(s: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in s.strip())
+    """Display width: CJK characters count two (three bytes in UTF-8), ASCII one."""
+    s = s.strip()
+    n = len(s)
+    return n + (len(s.encode("utf-8")) - n) // 2
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[Line, tuple[tuple[int, int], ...]]]:
@@ -227,13 +237,14 @@ def paragraphs(lines: list[Line]) -> list[tuple[Line, tuple[tuple[int, int], ...
     directly and starts no item or heading.  Returns each logical line with its pieces
     ``(offset, physical line)`` so a number can be reported on the line it is printed on.
     """
-    widths = sorted(_width(ln.text) for ln in lines if ln.text.strip() and not ln.table and not ln.breaks)
+    width = {id(ln): _width(ln.text) for ln in lines if not ln.table and not ln.breaks}
+    widths = sorted(w for w in width.values() if w)
     wrap = 0.7 * widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 4 else float("inf")
     out: list[tuple[Line, tuple[tuple[int, int], ...]]] = []
     prev: Line | None = None
     for ln in lines:
         if prev is not None and out and not ln.table and not prev.table and not ln.breaks and not prev.breaks \
-                and ln.no == prev.no + 1 and ln.text.strip() and max(wrap, 16) <= _width(prev.text) \
+                and ln.no == prev.no + 1 and ln.text.strip() and max(wrap, 16) <= width.get(id(prev), 0) \
                 and not _WRAP_END.search(prev.text) and not _STARTS_ITEM.match(ln.text) and not is_heading(prev.text):
             head, segs = out[-1]
             piece = ln.text.strip()
