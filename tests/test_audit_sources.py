@@ -339,3 +339,27 @@ def test_department_narrative_against_its_own_data(tmp_path):
     raw = (tmp_path / "out" / "department_issues.csv").read_bytes().decode("utf-8-sig")
     got = [(r["代码"], r["行"]) for r in csv.DictReader(io.StringIO(raw)) if r["代码"].startswith("PE8")]
     assert got == [("PE810", str(line)), ("PE810", str(line))]
+
+
+@pytest.mark.parametrize("before_total", [False, True], ids=["after-total", "before-total"])
+def test_form_footer_text_rows_are_kept_and_audited(tmp_path, before_total):
+    """Hubei-style rows under the indicators (偏差大或目标未完成原因分析 / 改进措施及结果应用方案) are read, not dropped."""
+    from formmaker import Layout
+
+    sheet = build(clinic(None), Layout(footer=False))
+    rows_ = [["偏差大或目标未完成原因分析", "", "项目预算执行率100%，个别设备延迟到货。"], ["改进措施及结果应用方案：加强采购计划管理。"]]
+    at = len(sheet.rows)
+    if before_total:  # directly under the indicators, above 总分
+        at = next(r for r, row in enumerate(sheet.rows) if row[0] == "总分")
+    for k, r in enumerate(rows_):
+        sheet.rows.insert(at + k, r + [""] * (sheet.width - len(r)))
+    sheet.merges = [(a + (2 if a >= at else 0), b, c + (2 if c >= at else 0), d) for a, b, c, d in sheet.merges]
+    p = tmp_path / "湖北.xlsx"
+    write_xlsx(str(p), {"Sheet1": [sheet]})
+    from perfeval.readers import read_path
+
+    data = read_path(str(p))[0].loaded.data
+    assert data["narrative"] == {"problems": "项目预算执行率100%，个别设备延迟到货。", "suggestions": "加强采购计划管理。"}
+    assert len(data["indicators"]) == 8
+    got = rows(audit_path(str(p)))
+    assert got == [("PE810", f"{p}:Sheet1!C{at + 1}", 100, 98.01)]

@@ -113,7 +113,13 @@ TOTAL_LABELS = ("年度资金总额", "资金总额", "总额", "合计", "年�
 FOOTER_TOTAL = ("总分", "合计", "总计", "合计得分", "总得分", "自评总分", "综合得分")
 FOOTER_GRADE = ("等级", "自评等级", "评价等级", "绩效等级", "评价结果等级")
 NARRATIVE = {"评价结论": "conclusion", "存在问题": "problems", "改进措施": "suggestions", "主要问题": "problems",
-             "存在的问题": "problems", "改进建议": "suggestions"}
+             "存在的问题": "problems", "改进建议": "suggestions", "自评结论": "conclusion",
+             # Hubei and other layouts: the deviation / improvement rows under the indicators (text kept for audit)
+             "偏差大或目标未完成原因分析": "problems", "目标未完成原因分析": "problems", "偏差原因分析": "problems",
+             "存在问题及原因分析": "problems", "改进措施及结果应用方案": "suggestions", "改进措施及建议": "suggestions",
+             "整改措施": "suggestions"}
+#: a footer cell holding label and text together ("偏差大或目标未完成原因分析：无")
+_LABELLED = re.compile(r"^\s*(" + "|".join(sorted(map(re.escape, NARRATIVE), key=len, reverse=True)) + r")\s*[:：]\s*(\S.*)$", re.S)
 FOOTER_WORDS = ("填报人", "填表人", "联系电话", "填报日期", "填表日期", "审核人", "负责人", "日期", "注:", "注：", "说明:",
                 "说明：", "备注:", "备注：", "单位负责人", "财务负责人")
 GOAL_TARGET = ("预期目标", "年度设定目标", "项目年度目标", "年度目标", "总体目标", "绩效目标", "年初设定目标", "预期总体目标")
@@ -263,7 +269,7 @@ def _indicator_end(g: Grid, hi: int, cols: dict[str, int], limit: int) -> int:
         lab = _label_of_row(row, max(cols.get("level1", 0), first_col))
         if lab is not None:
             h, _ = lab
-            if (_starts(h, FOOTER_TOTAL) or _starts(h, FOOTER_GRADE) or h in NARRATIVE or _starts(h, FOOTER_WORDS)
+            if (_starts(h, FOOTER_TOTAL) or _starts(h, FOOTER_GRADE) or h in NARRATIVE or _LABELLED.match(h) or _starts(h, FOOTER_WORDS)
                     or h in ("项目名称", "项目资金", "年度总体目标") or "自评表" in h):
                 return i
         i += 1
@@ -613,8 +619,20 @@ def _footer(g: Grid, end: int, bottom: int, cols: dict[str, int], f: Form) -> No
         elif h in NARRATIVE:
             got = _distinct_right(row, j)
             if got:
-                f.data.setdefault("narrative", {})[NARRATIVE[h]] = text(got[0])
-                f.cells[("narrative", NARRATIVE[h])] = (i, got[1])
+                _narrative(f, NARRATIVE[h], text(got[0]), (i, got[1]))
+        elif isinstance(row[j], str) and _LABELLED.match(row[j]):
+            m = _LABELLED.match(row[j])
+            _narrative(f, NARRATIVE[norm(m.group(1))], m.group(2).strip(), (i, j))
+
+
+def _narrative(f: Form, key: str, value: str, at: tuple[int, int]) -> None:
+    """A footer text (评价结论, 偏差原因分析 …); two rows of the same kind are joined, never one dropped."""
+    n = f.data.setdefault("narrative", {})
+    if key in n:
+        n[key] = f"{n[key]}\n{value}"
+        return
+    n[key] = value
+    f.cells[("narrative", key)] = at
 
 
 def submission(form: Form) -> dict:
