@@ -333,8 +333,8 @@ def _str(v: Any) -> str:
     return str(v)
 
 
-def write_pdf(path: str, sh: Sheet) -> None:
-    """A one-page PDF with a text layer (reportlab, the built-in STSong-Light CID font)."""
+def write_pdf(path: str, sh: Sheet, before: tuple[str, ...] = ()) -> None:
+    """A PDF with a text layer (reportlab, the built-in STSong-Light CID font); ``before``: report paragraphs above the form."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -345,7 +345,7 @@ def write_pdf(path: str, sh: Sheet) -> None:
     style = ParagraphStyle("t", fontName="STSong-Light", fontSize=12, leading=16)
     cell = ParagraphStyle("c", fontName="STSong-Light", fontSize=7, leading=9)
     first = 0
-    story = []
+    story = [Paragraph(t, style) for t in before]
     while first < len(sh.rows) and _is_title(sh.rows[first]):
         story.append(Paragraph(str(next(v for v in sh.rows[first] if v not in ("", None))), style))
         first += 1

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLES, assert_no_crash
 from formmaker import build, write_docx, write_pdf, write_xlsx
-from perfeval.audit import audit_path
+from perfeval.audit import audit_path, read_all
 from perfeval.cli import main
 
 OFFICE = Path(__file__).parent / "fixtures" / "office"
@@ -363,3 +363,14 @@ def test_form_footer_text_rows_are_kept_and_audited(tmp_path, before_total):
     assert len(data["indicators"]) == 8
     got = rows(audit_path(str(p)))
     assert got == [("PE810", f"{p}:Sheet1!C{at + 1}", 100, 98.01)]
+
+
+def test_pdf_report_with_embedded_form(tmp_path):
+    """A PDF 自评报告: prose, then the form; checked against the form, the form's rows are not prose."""
+    p = tmp_path / "自评报告.pdf"
+    write_pdf(str(p), build(clinic(None)), before=PROSE)
+    a = audit_path(str(p))
+    assert a[0].kind == "report" and "与文中附表核对" in a[0].against
+    assert [(f.code, f.to_dict()["claimed"], f.to_dict()["expected"], f.sentence.page) for f in a[0].findings] == [("PE810", 100, 98.01, 1)]
+    table_rows = [ln for ln in read_all(str(p))[0].lines if ln.table]
+    assert any("三级指标" in ln.text for ln in table_rows) and not any("执行率100%" in ln.text for ln in table_rows)

@@ -192,21 +192,35 @@ def _strings(node: Any, out: list[str]) -> None:
         out.append(str(node))
 
 
-def prose_chars(lines: list[Line], forms: list) -> int:
-    """Characters of text that is neither a form's cell nor its layout words (report vs form)."""
+def _blob(forms: list) -> str:
     corpus: list[str] = []
     for d in forms:
         _strings(d.loaded.data, corpus)
-    blob = "\n".join(re.sub(r"\s+", "", s) for s in corpus)
+    return "\n".join(re.sub(r"\s+", "", s) for s in corpus)
+
+
+def _prose(text: str, blob: str) -> int:
+    """Characters of ``text`` that are neither a form's own value nor its layout words."""
+    n = 0
+    for piece in re.split(r"\s+", text):
+        p = _FORM_WORDS.sub("", piece)
+        p = re.sub(r"[\d.,%，。；、（）()—\-/]+", "", p)
+        if len(p) >= 6 and piece not in blob:
+            n += len(p)
+    return n
+
+
+def prose_chars(lines: list[Line], forms: list) -> int:
+    """Characters of text outside the forms (report vs form); a PDF's lines made only of form cells become table rows."""
+    blob = _blob(forms)
     n = 0
     for ln in lines:
         if ln.table:
             continue
-        for piece in re.split(r"[\s\t]+", ln.text):
-            p = _FORM_WORDS.sub("", piece)
-            p = re.sub(r"[\d.,%，。；、（）()—\-/]+", "", p)
-            if len(p) >= 6 and piece not in blob:
-                n += len(p)
+        k = _prose(ln.text, blob)
+        if k == 0 and ln.page is not None and ln.text.strip():
+            ln.table = True  # a PDF line of the form (its cells): like a Word table row, not prose
+        n += k
     return n
 
 
