@@ -204,6 +204,16 @@ def _scanned_pdf(path: Path) -> None:
     img.unlink()
 
 
+def _encrypted_pdf(tmp_path: Path) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "enc.pdf.tmp"
+    c = canvas.Canvas(str(p), encrypt="secret")
+    c.drawString(40, 800, "2024 123")
+    c.save()
+    return p.read_bytes()
+
+
 def _docx_bytes(tmp_path: Path) -> bytes:
     import docx
 
@@ -225,6 +235,7 @@ def _docx_bytes(tmp_path: Path) -> bytes:
     ("加密.docx", lambda t: (OFFICE / "encrypted.xlsx").read_bytes(), "PE154", "密码"),
     ("坏.docx", lambda t: b"PK\x03\x04broken", "PE155", "损坏"),
     ("坏.pdf", lambda t: b"%PDF-1.4\nnot really", "PE840", "无法读取"),
+    ("加密.pdf", lambda t: _encrypted_pdf(t), "PE154", "密码"),
     ("说明.txt", _docx_bytes, "PE157", "Word"),
     ("报告.pdf", _docx_bytes, "PE157", "Word"),
     ("笔记.xls", lambda t: b"just text, not a workbook", "PE15", ""),
@@ -374,3 +385,10 @@ def test_pdf_report_with_embedded_form(tmp_path):
     assert [(f.code, f.to_dict()["claimed"], f.to_dict()["expected"], f.sentence.page) for f in a[0].findings] == [("PE810", 100, 98.01, 1)]
     table_rows = [ln for ln in read_all(str(p))[0].lines if ln.table]
     assert any("三级指标" in ln.text for ln in table_rows) and not any("执行率100%" in ln.text for ln in table_rows)
+
+
+def test_et_that_is_a_biff_workbook_is_read(tmp_path):
+    p = tmp_path / "自评表.et"
+    p.write_bytes((EXAMPLES / "forms" / "national-clinic-equipment.xls").read_bytes())
+    a = audit_path(str(p))
+    assert [(x.kind, x.issues) for x in a] == [("office", [])] and a[0].project["name"] == "乡镇卫生院基本医疗设备购置"

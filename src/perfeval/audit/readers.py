@@ -134,6 +134,16 @@ def _docx(path: Path, src: Source) -> None:
 
 
 def _pdf(path: Path, src: Source) -> None:
+    try:
+        _pdf_lines(path, src)
+    except Exception:
+        if b"/Encrypt" in path.read_bytes():  # an open password (pdfminer says only "PdfminerException")
+            src.issues.append(make_issue("PE154", file=src.file))
+            return
+        raise
+
+
+def _pdf_lines(path: Path, src: Source) -> None:
     import pdfplumber
 
     n = 0
@@ -312,7 +322,7 @@ def _project_of(data: Any) -> dict[str, str]:
     return {k: str(p[k]) for k in ("name", "code") if p.get(k) not in (None, "")}
 
 
-def _submission_source(doc: Any, file: str, reader: str) -> Source:
+def _submission_source(doc: Any, file: str, reader: str, path: Path | None = None) -> Source:
     from .checks.against import facts_from_data
 
     ld = doc.loaded
@@ -325,9 +335,9 @@ def _submission_source(doc: Any, file: str, reader: str) -> Source:
             src.issues.append(make_issue("PE840", file=file, reason="没有可读取的提交数据"))
         return src
     raw = None
-    if reader == "yaml":
+    if reader == "yaml" and path is not None:  # the file's own lines number each sentence of a folded block exactly
         try:
-            raw = Path(ld.file if os.path.isfile(ld.file) else doc.file).read_text("utf-8", errors="replace").splitlines()
+            raw = path.read_text("utf-8", errors="replace").splitlines()
         except OSError:
             raw = None
     src.lines = submission_lines(ld, raw)
@@ -347,7 +357,7 @@ def _submissions(path: Path, file: str, limits: Limits) -> list[Source]:
             s = Source(file, kind="office", issues=[make_issue("PE845", file=file)])
             out.append(s)
             continue
-        out.append(_submission_source(d, file, r.name))
+        out.append(_submission_source(d, file, r.name, path))
     return out
 
 
@@ -364,6 +374,11 @@ def read_all(path: str, display: str | None = None, limits: Limits = DEFAULT_LIM
     try:
         if not p.is_file():
             src.issues.append(make_issue("PE840", file=file, reason="文件不存在或不是普通文件"))
+        elif ext == ".et":  # WPS 表格: the office reader reads it when it is a BIFF workbook; otherwise 另存为 .xlsx
+            got = _submissions(p, file, limits) if p.stat().st_size <= limits.max_bytes else []
+            if got and all(s.ok for s in got):
+                return got
+            src.issues.append(make_issue("PE844", file=file, kind=OLD_EXT[ext]))
         elif ext in OLD_EXT:
             src.issues.append(make_issue("PE844", file=file, kind=OLD_EXT[ext]))
         elif p.stat().st_size > limits.max_bytes:
