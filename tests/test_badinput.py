@@ -341,8 +341,8 @@ def test_batch_accounts_for_every_input(corpus_dir, tmp_path):
     cases = {_id(c): c for c in MANIFEST}
     for r in rows:
         name = Path(r["源文件"]).name
-        assert r["状态"] in ("scored", "rejected")
-        if r["状态"] == "rejected":
+        assert r["状态"] in ("已评分", "已拒绝")
+        if r["状态"] == "已拒绝":
             assert r["拒绝原因"] and int(r["错误数"]) >= 1, r
         if name in cases:
             assert r["状态"] == cases[name]["score"]["status"], name

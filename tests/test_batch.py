@@ -64,7 +64,7 @@ def test_every_input_appears_exactly_once(corpus, tmp_path):
     assert sorted(sources) == sorted([str(p) for p in files] + [str(tmp_path / "missing.yaml")])
     assert len(set(sources)) == len(sources)
     assert res.scored + res.rejected == len(rows)
-    assert {r["状态"] for r in rows} == {"scored", "rejected"}
+    assert {r["状态"] for r in rows} == {"已评分", "已拒绝"}
     assert res.exit_code == 1
 
 
@@ -72,7 +72,7 @@ def test_rejected_files_are_listed_with_their_reason(corpus, tmp_path):
     run([str(corpus / "bad")], Options(out=str(tmp_path), jobs=1, seed=1))
     rows = {Path(r["源文件"]).name: r for r in read_csv(tmp_path / "summary.csv")}
     assert set(rows) == {"syntax.yaml", "binary.yaml", "empty.yaml"}
-    assert all(r["状态"] == "rejected" for r in rows.values())
+    assert all(r["状态"] == "已拒绝" for r in rows.values())
     assert rows["syntax.yaml"]["拒绝原因"].startswith("PE101")
     assert rows["binary.yaml"]["拒绝原因"].startswith("PE103")
     assert rows["empty.yaml"]["拒绝原因"].startswith("PE107")
@@ -99,7 +99,7 @@ def test_one_bad_submission_does_not_stop_the_rest(tmp_path, monkeypatch):
     monkeypatch.setattr(worker, "prepare_one", flaky)
     res = run([str(good)], Options(out=str(tmp_path / "out"), jobs=1, seed=1))
     rows = read_csv(tmp_path / "out" / "summary.csv")
-    assert [r["状态"] for r in rows] == ["scored", "rejected", "scored"]
+    assert [r["状态"] for r in rows] == ["已评分", "已拒绝", "已评分"]
     assert "PE502" in rows[1]["拒绝原因"] and "boom" in rows[1]["拒绝原因"]
     assert res.scored == 2
 
@@ -122,8 +122,8 @@ def test_summary_columns_and_values(tmp_path):
         assert col in head, col
     ok, published = rows
     assert ok["总分"] == "100.00" and ok["等级"] == "优" and ok["执行率"] == "100.00%" and ok["执行率得分"] == "10.00"
-    assert ok["产出指标得分"] == "50.00" and ok["成本指标得分"] == "" and ok["状态"] == "scored"
-    assert published["总分"] == "73.34" and published["错误数"] == "2" and published["状态"] == "scored"
+    assert ok["产出指标得分"] == "50.00" and ok["成本指标得分"] == "" and ok["状态"] == "已评分"
+    assert published["总分"] == "73.34" and published["错误数"] == "2" and published["状态"] == "已评分"
 
 
 def test_exit_code_zero_when_all_scored_without_errors(tmp_path):

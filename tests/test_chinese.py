@@ -60,3 +60,47 @@ def test_profile_named_by_its_chinese_title(write):
     ev = evaluate([write(make_submission(inds))])
     pe401 = [i for i in ev.issues if i.code == "PE401"]
     assert pe401 and all("全国通用" in i.message and "national-2020" not in i.message for i in pe401)
+
+
+def test_status_values_are_chinese_wherever_a_person_reads_them(tmp_path):
+    """Issue 10 §15: summary.csv, summary.xlsx (汇总, 部门整体) say 已评分/已拒绝/重复提交; the codes stay internal."""
+    import csv
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from conftest import EXAMPLES, assert_no_crash
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(EXAMPLES / "seed-corrected.yaml", src / "a.yaml")
+    shutil.copy(EXAMPLES / "hubei-rural-water.yaml", src / "b.yaml")
+    shutil.copy(EXAMPLES / "hubei-rural-water.yaml", src / "b-更正版.yaml")  # same code and year: one is a 重复提交
+    (src / "bad.yaml").write_text("project: [\n", "utf-8")
+    shutil.copy(EXAMPLES / "department" / "target-township-2021.yaml", src / "dept.yaml")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--no-progress", "-j", "1", "--seed", "1"])
+    assert_no_crash(res)
+    with open(out / "summary.csv", encoding="utf-8-sig") as fh:
+        status = sorted(r["状态"] for r in csv.DictReader(fh))
+    assert status == ["已拒绝", "已评分", "已评分", "重复提交"], status
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    for sheet in ("汇总", "部门整体"):
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        k = rows[0].index("状态")
+        values = {r[k] for r in rows[1:]}
+        assert values and values <= {"已评分", "已拒绝", "重复提交"}, (sheet, values)
+    text = (out / "summary.csv").read_text("utf-8-sig") + (out / "department.csv").read_text("utf-8-sig")
+    assert not {"scored", "rejected", "duplicate"} & set(text.replace(",", " ").split())
+    assert "已评分 2" in res.output and "已拒绝 1" in res.output and "重复提交 1 份" in res.output
+
+
+def test_status_words_have_one_home():
+    """The Chinese status words are mapped from their codes in perfeval.status only."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "perfeval"
+    pattern = re.compile(r"""["'](?:scored|rejected|duplicate)["']\s*:\s*["'](?:已评分|已拒绝|重复提交|未能评分)""")
+    copies = [str(p.relative_to(src)) for p in src.rglob("*.py") if p.name != "status.py" and pattern.search(p.read_text("utf-8"))]
+    assert copies == [], copies

@@ -7,7 +7,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "perfeval"
 RANK = {
-    "issues": 0, "notation": 0, "methods": 0, "layouts": 0, "chars": 0, "numbers": 0, "dates": 0, "profile": 0, "safety": 0,
+    "issues": 0, "notation": 0, "methods": 0, "layouts": 0, "chars": 0, "numbers": 0, "status": 0, "dates": 0, "profile": 0, "safety": 0,
     "declare": 1, "library": 1, "office": 1,
     "validate": 2, "readers": 2,
     "scoring": 3,

@@ -250,7 +250,7 @@ def test_duplicate_submissions_are_reported_and_counted_once(tmp_path):
     assert "重复提交 1 份" in res.output
     summary = pl.read_csv(out / "summary.csv")
     status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list(), strict=True))
-    assert status["原版.yaml"] == "duplicate" and status["更正版.yaml"] == "scored"
+    assert status["原版.yaml"] == "重复提交" and status["更正版.yaml"] == "已评分"
     issues = pl.read_csv(out / "issues.csv")
     assert "PE418" in issues["代码"].to_list()
     # --prefer keeps the named file instead
@@ -258,4 +258,4 @@ def test_duplicate_submissions_are_reported_and_counted_once(tmp_path):
     CliRunner().invoke(main, ["batch", str(src), "-o", str(out2), "--no-progress", "-j", "1", "--prefer", str(src / "原版.yaml")])
     summary = pl.read_csv(out2 / "summary.csv")
     status = dict(zip([os.path.basename(f) for f in summary[summary.columns[0]].to_list()], summary["状态"].to_list(), strict=True))
-    assert status["原版.yaml"] == "scored" and status["更正版.yaml"] == "duplicate"
+    assert status["原版.yaml"] == "已评分" and status["更正版.yaml"] == "重复提交"

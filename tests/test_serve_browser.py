@@ -239,7 +239,7 @@ def test_reviewer_flow_matches_perfeval_batch(page, server, tmp_path, monkeypatc
 
     with open(out / "summary.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    scored = [r for r in rows if r["状态"] == "scored"]
+    scored = [r for r in rows if r["状态"] == "已评分"]
     expect(page.locator("#n-projects")).to_have_text(str(len(rows)))
     expect(page.locator("#n-scored")).to_have_text(str(len(scored)))
     expect(page.locator("#n-rejected")).to_have_text(str(len(rows) - len(scored)))

@@ -183,13 +183,32 @@ def test_lowered_target_in_second_year(tmp_path):
 
 def test_duplicate_project_in_one_run_is_stored_once(tmp_path):
     y1 = year_dir(tmp_path, 2023)
-    (y1 / "zz-copy.yaml").write_text((y1 / "hubei-rural-water.yaml").read_text("utf-8"), "utf-8")
+    # no 项目编码: the same department and name twice (PE712; PE418 needs a code)
+    seed = (y1 / "seed-corrected.yaml").read_text("utf-8")
+    (y1 / "zz-copy.yaml").write_text(seed, "utf-8")
     db = tmp_path / "r.duckdb"
     batch(y1, "--out", tmp_path / "o", "--db", db)
     rows = [r for r in read_csv(tmp_path / "o" / "issues.csv") if r["代码"] == "PE712"]
-    assert [Path(r["文件"]).name for r in rows] == ["zz-copy.yaml"] and "hubei-rural-water.yaml" in rows[0]["说明"]
+    assert [Path(r["文件"]).name for r in rows] == ["zz-copy.yaml"] and "seed-corrected.yaml" in rows[0]["说明"]
+    h = history(db, "--name", "送温暖")
+    assert len(h) == 1 and Path(h[0]["source_file"]).name == "seed-corrected.yaml"
+
+
+def test_duplicate_submission_stores_the_copy_the_batch_counts(tmp_path):
+    """Same 项目编码 and year twice (PE418): the kept copy is stored, the one set aside is not (and gets no PE712)."""
+    y1 = year_dir(tmp_path, 2023)
+    text = (y1 / "hubei-rural-water.yaml").read_text("utf-8")
+    (y1 / "zz-copy.yaml").write_text(text.replace("department: 某县水利和湖泊局", "department: 某县水利局"), "utf-8")
+    os.utime(y1 / "hubei-rural-water.yaml", (1_600_000_000, 1_600_000_000))  # the original is older: the copy is kept
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o", "--db", db)
+    s = by_file(read_csv(tmp_path / "o" / "summary.csv"))
+    assert s["hubei-rural-water.yaml"]["状态"] == "重复提交" and s["zz-copy.yaml"]["状态"] == "已评分"
+    codes = {(Path(r["文件"]).name, r["代码"]) for r in read_csv(tmp_path / "o" / "issues.csv")}
+    assert ("hubei-rural-water.yaml", "PE418") in codes and not {c for c in codes if c[1] == "PE712"}
     h = history(db, "--code", "42118221T000000012345")
-    assert len(h) == 1 and Path(h[0]["source_file"]).name == "hubei-rural-water.yaml"
+    assert len(h) == 1 and Path(h[0]["source_file"]).name == "zz-copy.yaml" and h[0]["department"] == "某县水利局"
+    assert h[0]["status"] == "scored" and h[0]["status_zh"] == "已评分"
 
 
 INTERRUPT = """
@@ -304,9 +323,16 @@ def test_rejected_project_is_stored_with_its_identity(years, tmp_path):
     f.write_text(f.read_text("utf-8").replace("indicators:", "indicatorz:", 1), "utf-8")  # an unknown field: refused
     batch(y2, "--out", tmp_path / "o2", "--db", db)
     s2 = by_file(read_csv(tmp_path / "o2" / "summary.csv"))
-    assert s2["sichuan-school-meals.yaml"]["状态"] == "rejected"
+    assert s2["sichuan-school-meals.yaml"]["状态"] == "已拒绝"
     h = history(db, "--code", s2["sichuan-school-meals.yaml"]["项目编码"])
-    assert [(r["year"], r["status"]) for r in h] == [(2023, "scored"), (2024, "rejected")]
+    assert [(r["year"], r["status"], r["status_zh"]) for r in h] == [(2023, "scored", "已评分"), (2024, "rejected", "已拒绝")]
+    store = open_store(db)
+    try:  # the store holds the words people read; its view counts by them
+        assert sorted(store.query("SELECT DISTINCT status FROM projects")["status"].to_list()) == ["已拒绝", "已评分"]
+        d = store.query("SELECT year, scored, rejected FROM v_departments_by_year WHERE department = '某县教育局' ORDER BY year")
+        assert d.rows() == [(2023, 1, 0), (2024, 0, 1)], d
+    finally:
+        store.close()
     assert h[1]["total"] is None and h[1]["findings"]["error"] >= 1
     assert s2["sichuan-school-meals.yaml"]["变化"] == ""  # nothing to compare for a refused file
 
@@ -342,3 +368,54 @@ def test_score_and_render_with_db(years, tmp_path):
     missing = tmp_path / "missing.duckdb"
     res = CliRunner().invoke(main, ["score", f, "--db", str(missing)])
     assert res.exit_code == 2 and "PE714" in res.output and not missing.exists()
+
+
+def _downgrade_to_v1(db: Path) -> None:
+    """A store as perfeval schema 1 wrote it: status codes, the view counting 'scored', schema_version 1."""
+    from perfeval.store.schema import SCORED, VIEWS
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE projects SET status = CASE status WHEN '已评分' THEN 'scored' WHEN '已拒绝' THEN 'rejected' ELSE status END")
+        con.execute("DROP VIEW v_departments_by_year")
+        con.execute(VIEWS["v_departments_by_year"].replace(f"'{SCORED}'", "'scored'"))
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    finally:
+        con.close()
+
+
+def test_a_schema_1_store_stays_readable_and_is_migrated_by_the_next_run(years, tmp_path):
+    y1, y2 = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    _downgrade_to_v1(db)
+    h = history(db, "--code", "42118221T000000012345")  # read-only: the old file is read as it is, not changed
+    assert [(r["status"], r["status_zh"]) for r in h] == [("scored", "已评分")]
+    res = CliRunner().invoke(main, ["history", "--db", str(db), "--code", "42118221T000000012345"])
+    assert res.exit_code == 0 and "已评分" in res.output and "scored" not in res.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("1",)]
+    con.close()
+    code, out = batch(y2, "--out", tmp_path / "o2", "--db", db)
+    assert code in (0, 1) and "PE716" not in out, out
+    s2 = by_file(read_csv(tmp_path / "o2" / "summary.csv"))
+    assert s2["hubei-rural-water.yaml"]["上年总分"]  # last year read from the schema-1 rows
+    store = open_store(db)
+    try:
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")["value"].to_list() == ["2"]
+        assert set(store.query("SELECT DISTINCT status FROM projects")["status"].to_list()) <= {"已评分", "已拒绝"}
+        n = store.query("SELECT sum(scored) AS n FROM v_departments_by_year WHERE year = 2023")["n"][0]
+        assert n == sum(r["状态"] == "已评分" for r in read_csv(tmp_path / "o1" / "summary.csv"))
+    finally:
+        store.close()
+
+
+def test_a_newer_schema_is_refused(years, tmp_path):
+    y1, _ = years
+    db = tmp_path / "r.duckdb"
+    batch(y1, "--out", tmp_path / "o1", "--db", db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    code, out = batch(y1, "--out", tmp_path / "o2", "--db", db)
+    assert code == 2 and "PE716" in out

@@ -16,6 +16,7 @@ from ..audit.narrative import file_text_issues
 from ..declare.load import Limits
 from ..issues import ERROR, SEVERITY_ZH, WARNING
 from ..readers import head
+from ..status import STATUS_SCORED, status_zh
 from .inputs import Unit
 from .report import INT, MONEY, RATE, SCORE, TEXT, Table
 
@@ -59,7 +60,7 @@ def department_table(evs: list["DeptEvaluation"]) -> Table:
     cols: list[list] = [[] for _ in spec]
     for ev in evs:
         r = ev.record
-        scored = r["status"] == "scored"
+        scored = r["status"] == STATUS_SCORED
         d = r.get("department") or {}
         ex = r.get("execution") or {}
         prof = r.get("profile") or {}
@@ -71,7 +72,7 @@ def department_table(evs: list["DeptEvaluation"]) -> Table:
         unit_factor = 1.0 if (ex.get("unit") or "万元") == "万元" else 1e-4
         row = [
             ev.file, d.get("name"), d.get("year"), prof.get("title"), prof.get("weights_note"),
-            "已评分" if scored else "已拒绝", total, r.get("grade"), r.get("grade_word"), claimed, r.get("claimed_grade"),
+            status_zh(r["status"]), total, r.get("grade"), r.get("grade_word"), claimed, r.get("claimed_grade"),
             (claimed - total) if scored and claimed is not None and total is not None else None,
             ex.get("rate"), None if ex.get("budget") is None else ex["budget"] * unit_factor,
             None if ex.get("executed") is None else ex["executed"] * unit_factor,

@@ -13,8 +13,6 @@ from typing import Any
 
 from ..issues import Issue, make_issue
 
-STATUS_DUPLICATE = "duplicate"
-
 
 def _mtime(path: str) -> float:
     try:

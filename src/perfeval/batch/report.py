@@ -22,10 +22,10 @@ from ..issues import CODES, ERROR, SEVERITY_ZH, WARNING, Issue, issue_order
 from ..lint import _name_key as name_key
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
+from ..status import STATUS_REJECTED, STATUS_SCORED, STATUS_ZH
 from .worker import Entry
 
 TEXT, INT, MONEY, SCORE, RATE = "text", "int", "money", "score", "rate"
-STATUS_SCORED, STATUS_REJECTED = "scored", "rejected"
 _OP_ZH = {op: methods.label(op) for op in methods.ops(numeric=True)}  # 比较方式 of the numeric methods
 
 
@@ -199,8 +199,13 @@ def summary_spec(summary: pl.DataFrame) -> list[tuple[str, str, float]]:
     return SUMMARY_COLUMNS[:at] + PREVIOUS_COLUMNS + SUMMARY_COLUMNS[at:]
 
 
+def status_column(col: str = "状态") -> pl.Expr:
+    """The 状态 column as people read it (已评分 / 已拒绝 / 重复提交); the frame keeps the codes for filtering."""
+    return pl.col(col).replace_strict(STATUS_ZH, default=pl.col(col), return_dtype=pl.String)
+
+
 def summary_table(b: Batch) -> Table:
-    return _table("汇总", b.summary, summary_spec(b.summary))
+    return _table("汇总", b.summary.with_columns(status_column()), summary_spec(b.summary))
 
 
 def department_table(b: Batch) -> Table:

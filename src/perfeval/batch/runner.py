@@ -39,12 +39,12 @@ from ..pipeline import evaluate_frames, results
 from ..profile import ProfileError, get_profile
 from ..readers import READERS, Skipped
 from ..render.formats import FORMATS
+from ..status import STATUS_DUPLICATE, STATUS_SCORED
 from . import department, recheck, storing
 from . import forms as forms_mod
-from .duplicates import STATUS_DUPLICATE, duplicate_issues, find_duplicates
+from .duplicates import duplicate_issues, find_duplicates
 from .inputs import Unit, UsageError, expand_all
 from .report import (
-    STATUS_SCORED,
     TEXT,
     Batch,
     Table,
@@ -391,8 +391,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
     grades = {g: int(((s["等级"] == g) & scored_mask).sum()) for g in batch.grade_names}
     return Result(
         inputs=len(units) + len(dept_units),
-        departments=len(depts), departments_rejected=sum(d.record["status"] != "scored" for d in depts),
-        departments_with_errors=sum(d.record["status"] == "scored" and d.has_errors for d in depts), projects=batch.n, scored=int(scored_mask.sum()),
+        departments=len(depts), departments_rejected=sum(d.record["status"] != STATUS_SCORED for d in depts),
+        departments_with_errors=sum(d.record["status"] == STATUS_SCORED and d.has_errors for d in depts), projects=batch.n, scored=int(scored_mask.sum()),
         rejected=int((~scored_mask & (s["状态"] != STATUS_DUPLICATE)).sum()), duplicates=int((s["状态"] == STATUS_DUPLICATE).sum()),
         with_errors=int(((s["错误数"] > 0) & scored_mask).sum()), grades=grades, top=top_codes(batch),
         picks=len(picks), seed=seed, forms=n_forms, outputs=outputs, timings=timings, skipped=skipped, stored=stored,

@@ -29,10 +29,11 @@ import polars as pl
 from ..issues import CODES, ERROR, INFO, WARNING, Issue, make_issue
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
+from ..status import STATUS_DUPLICATE, STATUS_SCORED
 from ..store import Prior, Store, key_expr, open_for_run, open_store, previous_columns, year_expr
 from ..store.duck import StoreError
 from ..store.yoy import compare, issues_frame
-from .report import STATUS_SCORED, Batch
+from .report import Batch, status_column
 from .worker import Entry, relocate
 
 SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score", "cost_score"), strict=True))
@@ -91,10 +92,13 @@ class Session:
         ids = self._identities(scored)
         keyed = ids.with_columns(key_expr(), year_expr())
         ok = pl.col("project_key").is_not_null() & pl.col("year").is_not_null()
-        first = pl.col("sub").min().over("project_key", "year")
+        # the copy a batch counts is the one stored: a submission set aside as a duplicate (PE418) never is
+        dup = pl.Series("_dup", [e.status == STATUS_DUPLICATE for e in entries], dtype=pl.Boolean)
+        keyed = keyed.with_columns(dup.gather(keyed["sub"]).alias("_dup"))
+        first = pl.col("sub").sort_by(pl.col("_dup"), pl.col("sub")).first().over("project_key", "year")
         keyed = keyed.with_columns((ok & (pl.col("sub") == first)).alias("stored"), first.alias("_first"))
         extra: list[tuple[int, Issue]] = []
-        for r in keyed.filter(ok & ~pl.col("stored")).iter_rows(named=True):
+        for r in keyed.filter(ok & ~pl.col("stored") & ~pl.col("_dup")).iter_rows(named=True):
             f = entries[r["_first"]]
             where = f.file + (f"：第 {f.line} 行" if f.line else "")
             extra.append((r["sub"], make_issue("PE712", file=entries[r["sub"]].key, line=self.entries[r["sub"]].line,
@@ -169,7 +173,7 @@ class Session:
             pl.col("项目编码").alias("code"), pl.col("项目名称").alias("name"), pl.col("主管部门").alias("department"),
             pl.col("实施单位").alias("implementer"), pl.col("源文件").alias("source_file"),
             pl.col("_line").alias("source_line"), pl.Series("source_hash", [hashes.get(self.entries[k].file) for k in subs], dtype=pl.String),
-            pl.col("状态").alias("status"), pl.col("评分规则").alias("profile"),
+            status_column().alias("status"), pl.col("评分规则").alias("profile"),
             pl.col("全年预算数（万元）").alias("budget"), pl.col("全年执行数（万元）").alias("executed"),
             pl.col("执行率").alias("exec_rate"), pl.col("执行率得分").alias("exec_score"),
             *[pl.col(f"{l1}得分").alias(col) for l1, col in SCORE_COLUMNS.items()],

@@ -10,10 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..numbers import dec, fmt, pct
+from ..status import status_code, status_zh
 from ..store import StoreError, open_store
 from .app import EXIT_OK, EXIT_USAGE, console, main
-
-STATUS_ZH = {"scored": "已评分", "rejected": "已拒绝"}
 
 
 def _r(x: float | None) -> float | None:
@@ -26,7 +25,7 @@ def records(frame) -> list[dict]:
     out = []
     for r in frame.iter_rows(named=True):
         out.append({
-            "code": r["code"], "name": r["name"], "department": r["department"], "year": r["year"], "status": r["status"],
+            "code": r["code"], "name": r["name"], "department": r["department"], "year": r["year"], "status": status_code(r["status"]), "status_zh": status_zh(r["status"]),
             "total": _r(r["total"]), "grade": r["grade"], "claimed_total": _r(r["claimed_total"]),
             "execution_rate": None if r["exec_rate"] is None else round(float(r["exec_rate"]), 6),
             "findings": {"error": r["errors"], "warning": r["warnings"], "info": r["infos"]},
@@ -69,7 +68,7 @@ def history(db, code, department, name, fmt_):
     for r in recs:
         f = r["findings"]
         t.add_row(str(r["year"]), escape(r["code"] or ""), escape(r["name"] or ""), escape(r["department"] or ""),
-                  STATUS_ZH.get(r["status"], r["status"]), fmt(r["total"]), escape(r["grade"] or ""), fmt(r["claimed_total"]),
+                  escape(r["status_zh"] or ""), fmt(r["total"]), escape(r["grade"] or ""), fmt(r["claimed_total"]),
                   pct(r["execution_rate"]), str(f["error"]), str(f["warning"]), str(f["info"]))
     con.print(t)
     sys.exit(EXIT_OK)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..issues import SEVERITY_ZH
 from ..numbers import fmt, pct
+from ..status import STATUS_ZH
 from . import formats
 from .context import MONEY, RATE, SCORE, UNFILLED, Num, clean, num
 from .formats import OutputFormat
@@ -97,7 +98,7 @@ def form_view(r: dict) -> dict[str, Any]:
                    "na_factor": r.get("na_factor")},
         "projects": [{"name": clean(p.get("name") or p.get("file")), "code": clean(p.get("code")), "budget": num(p.get("budget"), MONEY),
                       "executed": num(p.get("executed"), MONEY), "rate": num(p.get("rate"), RATE), "total": num(p.get("total")),
-                      "grade": clean(p.get("grade")), "status": {"scored": "已评分", "given": "提交文件给出", "rejected": "未能评分",
+                      "grade": clean(p.get("grade")), "status": {**STATUS_ZH, "given": "提交文件给出",
                                                                   "missing": "未找到", "unscored": "无得分"}.get(p.get("status"), "")}
                      for p in r.get("projects") or []],
         "rollup": {"weighted": num(ru.get("fund_weighted_score")), "mean": num(ru.get("simple_mean")), "coverage": num(ru.get("coverage"), RATE),

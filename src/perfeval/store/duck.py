@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from .schema import COLUMNS, SCHEMA_VERSION, TABLES, VIEWS
+from .schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, VIEWS
 
 
 class StoreError(Exception):
@@ -80,6 +80,7 @@ class Store:
         self.created = created
         self.read_only = read_only
         self.in_transaction = False
+        self.version = SCHEMA_VERSION  # of the file as opened; an older file is migrated by the first writing run
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -123,8 +124,17 @@ class Store:
         except duckdb.Error:
             raise StoreError("PE717", f"{self.path} 不是 perfeval 结果库（没有 meta 表）") from None
         version = row[0][0] if row else None
-        if version != str(SCHEMA_VERSION):
-            raise StoreError("PE716", f"结果库 {self.path} 的结构版本为 {version}，本程序支持版本 {SCHEMA_VERSION}")
+        if version is None or not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
+            raise StoreError("PE716", f"结果库 {self.path} 的结构版本为 {version}，本程序支持版本 1–{SCHEMA_VERSION}")
+        self.version = int(version)
+
+    def _migrate(self) -> None:
+        """Bring an older file to :data:`SCHEMA_VERSION`, inside the run's open transaction (rolled back with it)."""
+        for v in range(self.version, SCHEMA_VERSION):
+            for sql in MIGRATIONS[v]:
+                self.con.execute(sql)
+        if self.version != SCHEMA_VERSION:
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     def close(self, discard: bool = False) -> None:
         """Close; ``discard`` removes a file this run created (used when the run does not commit)."""
@@ -222,6 +232,7 @@ class Store:
         try:
             con.execute("BEGIN TRANSACTION")
             self.in_transaction = True
+            self._migrate()
             run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0])
             keys = frames["projects"].select("project_key", "year")
             con.register("_keys", _Arrow(keys))
@@ -261,6 +272,7 @@ class Store:
             raise StoreError("PE718", f"写入结果库 {self.path} 失败：{str(e).splitlines()[0][:300]}；结果库保持运行前的状态") from None
         self.in_transaction = False
         self.created = False  # committed: the file is now the user's
+        self.version = SCHEMA_VERSION
 
 
 def open_store(path: str | os.PathLike) -> Store:

@@ -1,13 +1,20 @@
-"""The results store's schema (version 1): tables, views and the version stamp.
+"""The results store's schema (version 2): tables, views, the version stamp and the migrations.
 
 Documented for analysts in docs/store.md; a test checks that every table and
 view named here is described there.  Changing a table means a new
-``SCHEMA_VERSION`` and a migration in :mod:`.duck`.
+``SCHEMA_VERSION`` and a step in :data:`MIGRATIONS` (run by :mod:`.duck` inside
+the first writing run's transaction; older files stay readable as they are).
+
+Versions: 1 — first release (status codes ``scored``/``rejected``);
+2 — ``projects.status`` holds the words people read (已评分/已拒绝/重复提交, :mod:`perfeval.status`).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+from ..status import STATUS_DUPLICATE, STATUS_REJECTED, STATUS_SCORED, STATUS_ZH
+
+SCHEMA_VERSION = 2
+SCORED = STATUS_ZH[STATUS_SCORED]  # the stored status of a scored project (SQL literal below)
 
 TABLES = {
     "meta": """
@@ -145,21 +152,36 @@ SELECT p.year, p.code AS project_code, p.department, p.name AS project_name,
        f.project_key, f.run_id
 FROM findings f
 JOIN projects p ON p.project_key = f.project_key AND p.year = f.year""",
-    "v_departments_by_year": """
+    "v_departments_by_year": f"""
 CREATE VIEW v_departments_by_year AS
 SELECT p.department, p.year,
        count(*) AS projects,
-       count(*) FILTER (WHERE p.status = 'scored') AS scored,
-       count(*) FILTER (WHERE p.status <> 'scored') AS rejected,
-       avg(p.total) FILTER (WHERE p.status = 'scored') AS avg_total,
-       CASE WHEN sum(p.budget) FILTER (WHERE p.status = 'scored') > 0
-            THEN sum(p.total * p.budget) FILTER (WHERE p.status = 'scored') / sum(p.budget) FILTER (WHERE p.status = 'scored')
+       count(*) FILTER (WHERE p.status = '{SCORED}') AS scored,
+       count(*) FILTER (WHERE p.status <> '{SCORED}') AS rejected,
+       avg(p.total) FILTER (WHERE p.status = '{SCORED}') AS avg_total,
+       CASE WHEN sum(p.budget) FILTER (WHERE p.status = '{SCORED}') > 0
+            THEN sum(p.total * p.budget) FILTER (WHERE p.status = '{SCORED}') / sum(p.budget) FILTER (WHERE p.status = '{SCORED}')
        END AS budget_weighted_total,
-       sum(p.budget) FILTER (WHERE p.status = 'scored') AS budget,
-       sum(p.executed) FILTER (WHERE p.status = 'scored') AS executed,
-       count(*) FILTER (WHERE p.status = 'scored' AND p.inflated) AS inflated_projects,
+       sum(p.budget) FILTER (WHERE p.status = '{SCORED}') AS budget,
+       sum(p.executed) FILTER (WHERE p.status = '{SCORED}') AS executed,
+       count(*) FILTER (WHERE p.status = '{SCORED}' AND p.inflated) AS inflated_projects,
        sum(p.errors) AS errors,
        sum(p.warnings) AS warnings
 FROM projects p
 GROUP BY p.department, p.year""",
+}
+
+
+def _status_case(column: str) -> str:
+    whens = " ".join(f"WHEN '{code}' THEN '{STATUS_ZH[code]}'" for code in (STATUS_SCORED, STATUS_REJECTED, STATUS_DUPLICATE))
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+# MIGRATIONS[v]: the statements that take a version-v store to version v + 1 (run in one transaction, in order)
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        f"UPDATE projects SET status = {_status_case('status')}",
+        "DROP VIEW v_departments_by_year",
+        VIEWS["v_departments_by_year"],
+    ],
 }
