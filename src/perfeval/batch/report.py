@@ -201,7 +201,7 @@ def summary_spec(summary: pl.DataFrame) -> list[tuple[str, str, float]]:
 
 def status_column(col: str = "状态") -> pl.Expr:
     """The 状态 column as people read it (已评分 / 已拒绝 / 重复提交); the frame keeps the codes for filtering."""
-    return pl.col(col).replace_strict(STATUS_ZH, default=pl.col(col), return_dtype=pl.String)
+    return pl.col(col).cast(pl.String).replace(STATUS_ZH)
 
 
 def summary_table(b: Batch) -> Table:
