@@ -54,7 +54,7 @@ def test_csv_encodings(tmp_path, encoding):
     t = write_table(tmp_path, "t.csv", SEED_ROWS + SECOND, encoding=encoding)
     rows, issues, res = batch(tmp_path, t)
     assert [r["项目名称"] for r in rows] == ["送温暖帮扶专项经费", "职工培训项目"]
-    assert [r["状态"] for r in rows] == ["scored", "scored"]
+    assert [r["状态"] for r in rows] == ["已评分", "已评分"]
     assert rows[0]["主管部门"] == "攀枝花市西区总工会" and rows[0]["总分"] == "100.00"
     assert all(r["源文件"] == str(t) for r in rows)
 
@@ -91,7 +91,7 @@ def test_issue_rows_point_at_the_table_and_the_funds_table(tmp_path):
 def test_missing_columns_reject_the_table_once(tmp_path):
     t = write_table(tmp_path, "t.csv", ["P1,项目,2024,x"], header="项目编码,项目名称,年度,无关列")
     rows, issues, res = batch(tmp_path, t)
-    assert len(rows) == 1 and rows[0]["状态"] == "rejected" and rows[0]["源文件"] == str(t)
+    assert len(rows) == 1 and rows[0]["状态"] == "已拒绝" and rows[0]["源文件"] == str(t)
     assert rows[0]["拒绝原因"].startswith("PE500") and "主管部门" in rows[0]["拒绝原因"] and "年度指标值" in rows[0]["拒绝原因"]
     assert res.exit_code == 1
 
@@ -101,7 +101,7 @@ def test_unreadable_and_empty_tables_are_rejected(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "fake.xlsx").write_bytes(b"not a zip file")
     rows, issues, _ = batch(tmp_path, tmp_path / "bin.csv", tmp_path / "empty.csv", tmp_path / "fake.xlsx")
-    assert [r["状态"] for r in rows] == ["rejected"] * 3
+    assert [r["状态"] for r in rows] == ["已拒绝"] * 3
     # the CSVs cannot be read as tables; the .xlsx is not a long table, so the office-form reader says its content
     # is not a workbook (issue 11)
     assert [r["拒绝原因"][:5] for r in rows] == ["PE501", "PE501", "PE155"]
@@ -113,7 +113,7 @@ def test_unknown_columns_are_a_warning_listed_once(tmp_path):
     rows, issues, _ = batch(tmp_path, t)
     warn = [i for i in issues if i["代码"] == "PE504"]
     assert len(warn) == 1 and "序号" in warn[0]["说明"] and warn[0]["行号"] == "1" and warn[0]["级别"] == "警告"
-    assert [r["状态"] for r in rows] == ["scored", "scored"]
+    assert [r["状态"] for r in rows] == ["已评分", "已评分"]
 
 
 def test_inconsistent_project_fields_are_an_error(tmp_path):
@@ -121,7 +121,7 @@ def test_inconsistent_project_fields_are_an_error(tmp_path):
     rows_[2] = rows_[2].replace("某区总工会,某区总工会", "另一个部门,某区总工会", 1)
     t = write_table(tmp_path, "t.csv", rows_)
     rows, issues, _ = batch(tmp_path, t)
-    assert rows[0]["状态"] == "rejected"
+    assert rows[0]["状态"] == "已拒绝"
     e = next(i for i in issues if i["代码"] == "PE505")
     assert e["行号"] == "4" and "另一个部门" in e["说明"] and "第 2 行" in e["说明"]
 
@@ -142,14 +142,14 @@ def test_funds_without_indicators_and_projects_without_funds(tmp_path):
 def test_missing_funds_table_names_the_expected_file(tmp_path):
     t = write_table(tmp_path, "t.csv", SECOND, funds=None)
     rows, _, _ = batch(tmp_path, t)
-    assert rows[0]["状态"] == "rejected" and "t.funds.csv" in rows[0]["拒绝原因"]
+    assert rows[0]["状态"] == "已拒绝" and "t.funds.csv" in rows[0]["拒绝原因"]
 
 
 def test_explicit_funds_table(tmp_path):
     t = write_table(tmp_path, "t.csv", SECOND, funds=None)
     (tmp_path / "资金.csv").write_text(FUNDS, "utf-8")
     rows, _, _ = batch(tmp_path, t, funds=(str(tmp_path / "资金.csv"),))
-    assert rows[0]["状态"] == "scored" and rows[0]["全年执行数（万元）"] == "9.00"
+    assert rows[0]["状态"] == "已评分" and rows[0]["全年执行数（万元）"] == "9.00"
     assert [u.kind for u in expand([str(t), str(tmp_path / "资金.csv")])] == ["table", "table"]  # only *.funds.csv is a funds table
     (tmp_path / "a.funds.csv").write_text(FUNDS, "utf-8")
     (tmp_path / "b.funds.csv").write_text(FUNDS, "utf-8")
@@ -166,7 +166,7 @@ def test_project_rows_without_code_are_grouped_by_name_and_money_in_yuan(tmp_pat
     rows, issues, _ = batch(tmp_path, t)
     assert [r["项目名称"] for r in rows] == ["甲项目", "乙项目"]
     assert rows[0]["全年预算数（万元）"] == "5.00" and rows[1]["执行率"] == "50.00%"
-    assert all(r["状态"] == "scored" for r in rows)
+    assert all(r["状态"] == "已评分" for r in rows)
 
 
 def test_english_headers_and_multiline_cells_keep_excel_row_numbers(tmp_path):
@@ -176,7 +176,7 @@ def test_english_headers_and_multiline_cells_keep_excel_row_numbers(tmp_path):
             "C1,项目,部门,2024,满意度指标,服务对象满意度指标,满意度,≥90%,95%,"]
     t = write_table(tmp_path, "t.csv", body, funds="code,source,budget,executed\nC1,本级财政资金,1,1\n", header=header)
     rows, issues, _ = batch(tmp_path, t)
-    assert rows[0]["状态"] == "scored"
+    assert rows[0]["状态"] == "已评分"
     e = next(i for i in issues if i["代码"] == "PE404")
     assert e["指标"] == "合格率" and e["行号"] == "3"  # the second data record, whatever its physical line
 
@@ -196,7 +196,7 @@ def test_xlsx_with_funds_sheet_and_percent_cells(tmp_path):
     path = tmp_path / "book.xlsx"
     wb.save(path)
     rows, issues, _ = batch(tmp_path, path)
-    assert rows[0]["状态"] == "scored" and rows[0]["执行率"] == "95.50%"
+    assert rows[0]["状态"] == "已评分" and rows[0]["执行率"] == "95.50%"
     e = next(i for i in issues if i["代码"] == "PE404")
     assert e["指标"] == "覆盖率" and e["行号"] == "3" and e["文件"] == str(path)
     ind = read_table(path).submissions[0].loaded.data["indicators"]
@@ -212,7 +212,7 @@ def test_xlsx_without_funds_sheet(tmp_path):
     ws.append(["X1", "测试项目", "某局", 2024, "产出指标", "数量指标", "人数", "≥100人", 120])
     wb.save(tmp_path / "one.xlsx")
     rows, _, _ = batch(tmp_path, tmp_path / "one.xlsx")
-    assert rows[0]["状态"] == "rejected" and "资金工作表" in rows[0]["拒绝原因"]
+    assert rows[0]["状态"] == "已拒绝" and "资金工作表" in rows[0]["拒绝原因"]
 
 
 def test_tables_and_yaml_files_in_one_batch_are_each_counted_once(tmp_path):
@@ -226,7 +226,7 @@ def test_rows_without_code_join_the_coded_project_of_the_same_name(tmp_path):
     body = [SECOND[0], SECOND[1].replace("P002,", ",", 1), SECOND[2].replace("P002,", ",", 1)]
     t = write_table(tmp_path, "t.csv", body, funds="项目编码,资金来源,全年预算数,全年执行数\nP002,本级财政资金,10,9\n")
     rows, _, _ = batch(tmp_path, t)
-    assert len(rows) == 1 and rows[0]["项目编码"] == "P002" and rows[0]["状态"] == "scored"
+    assert len(rows) == 1 and rows[0]["项目编码"] == "P002" and rows[0]["状态"] == "已评分"
 
 
 def test_bundled_example_table_scores_both_projects(tmp_path):
