@@ -108,6 +108,8 @@ def print_text(audits: list[Audit], skipped: list[tuple[str, str]]) -> None:
     tail = (f"；{unread} 个文件无法读取或无法核对（见上）" if unread else "") + (f"；跳过 {len(skipped)} 个文件" if skipped else "")
     if total:
         out.print(f"核对 {files} 个文件{docs}：{n_files} 份文档发现 {total} 处问题（其中错误 {n_err} 处）{tail}。")
+    elif unread == files:
+        out.print(f"{files} 个文件均未能读取或核对（原因见上）" + (f"；跳过 {len(skipped)} 个文件" if skipped else "") + "。")
     else:
         out.print(f"核对 {files} 个文件{docs}：未发现数字错误{tail}。")
 
