@@ -232,3 +232,55 @@ def test_parts_used_for_purposes_add_up():
     ok = "本项目共完成预算资金59.98万元。其中：20万元用于预算编制；20万元用于审计；19.98万元用于测绘。"
     assert _f(ok) == []
     assert _f(ok.replace("19.98万元用于测绘", "20.98万元用于测绘")) == [("sum", "PE801", 1, 59.98, 60.98)]
+
+
+# --- found on texts held out from the tuning (tools/audit_eval.py on a second folder) -------------
+@pytest.mark.parametrize("text,want", [
+    # the budget inside "完成年初预算数X万元的Y%" is not the current figure of the change after it
+    ("一般公共预算收入累计完成30000万元，完成年初预算数80000万元的37.5%，比上年减收1500万元，下降4.8%。", []),
+    ("一般公共预算收入累计完成30000万元，完成年初预算数80000万元的37.5%，比上年减收1500万元，下降5.8%。",
+     [("change", "PE802", 1, 5.8, 4.8)]),
+    # "2014年为A万元，较2014年增加X万元，增加Y%": the compared year's own figure is the base
+    ("支出合计130.00万元，2014年为100.00万元，较2014年增加30.00万元，增加30%。", []),
+    ("支出合计130.00万元，2014年为100.00万元，较2014年增加30.00万元，增加23%。", [("change", "PE808", 1, 23, 30)]),
+    # "与上年相比" right after the amount
+    ("2017年度，本单位财政拨款收入总计1500.00万元，与上年相比减少60.00万元，降低3.85%。", []),
+    ("2017年度，本单位财政拨款收入总计1500.00万元，与上年相比减少60.00万元，降低4.85%。",
+     [("change", "PE802", 1, 4.85, 3.85)]),
+])
+def test_held_out_change_forms(text, want):
+    assert _f(text) == want
+
+
+def test_the_current_figure_is_of_the_current_year():
+    """A 2022 budget compared with 2021: the 2021 figures above are last year's, not this year's."""
+    text = ("2022年度“三公”经费预算总计20.0万元，其中：公务接待12.0万元，公务用车运行费用8.0万元。\n"
+            "2021年度“三公”经费合计支出20.5万元，其中：公务接待12.5万元，公务用车运行费用8.0万元。\n"
+            "2022年度“三公”经费预算较2021年度减少0.5万元，其中公务接待较上年同期减少0.5万元，减少4.00%。\n")
+    assert _f(text) == []
+    assert _f(text.replace("减少4.00%", "减少3.85%")) == [("change", "PE802", 3, 3.85, 4)]
+
+
+def test_same_basis_wording():
+    text = "“三公”经费预算为300万元。其中，因公出国（境）费50万元，公务接待费250万元。\n其中：因公出国（境）费同口径比2018年减少10万元，下降16.7%。\n"
+    assert _f(text) == []
+    assert _f(text.replace("16.7%", "20.0%")) == [("change", "PE802", 2, 20, 16.7)]
+
+
+@pytest.mark.parametrize("text,want", [
+    # the 三公 are exactly three: a list of them is complete
+    ("2022年度“三公”经费预算总计22.8万元，其中：因公出国（境）经费0万元，公务接待11.8万元，公务用车运行费用10万元。",
+     [("sum", "PE801", 1, 22.8, 21.8)]),
+    ("2022年度“三公”经费预算总计21.8万元，其中：因公出国（境）经费0万元，公务接待11.8万元，公务用车运行费用10万元。", []),
+    # 购置及运行 = 购置 + 运行
+    ("公务用车购置及运行维护费1900.00万元，其中：公务用车购置费420.00万元，公务用车运行维护费1430.00万元。",
+     [("sum", "PE801", 1, 1900, 1850)]),
+    # 收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 (a cent of rounding allowed)
+    ("2023年度收入总计434.72万元，其中：本年收入合计434.16万元，使用非财政拨款结余0.00万元，年初结转和结余0.55万元。", []),
+    ("2023年度收入总计440.72万元，其中：本年收入合计434.16万元，使用非财政拨款结余0.00万元，年初结转和结余0.55万元。",
+     [("sum", "PE801", 1, 440.72, 434.71)]),
+    # people are counted in overlapping ways (职称 and 工种, serving and retired): no sum without evidence
+    ("实际正式教职工62人，其中副高级职称4人，中级职称25人，初级职称23人，管理人员3人，技师3人，高级工3人，中级工1人，退休职工28人。", []),
+])
+def test_complete_lists(text, want):
+    assert _f(text) == want

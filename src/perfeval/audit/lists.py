@@ -20,7 +20,9 @@ NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
 _PROBE = Token(__import__("decimal").Decimal(0), 2, "万元", 0, 0, "")  # any money part
 _ITEM = re.compile(r"^\s*([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．](?!\d))")
-KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"})
+SUBTOTAL_PARTS = {"本年收入合计", "本年支出合计", "年初结转和结余", "年末结转和结余"}  # parts of 收入总计/支出总计
+KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"},
+                  {"本年收入合计", "使用非财政拨款结余", "年初结转和结余"}, {"本年支出合计", "结余分配", "年末结转和结余"})
 
 
 @dataclass
@@ -50,8 +52,16 @@ class PartList:
         names = [p.token.name for p in self.parts]
         if any("其他" in n for n in names):
             return True
-        core = {re.sub(r"^[\d.、()]+", "", n) for n in names}
+        core = {norm_name(n) for n in names}
         if any(k <= core for k in KNOWN_COMPLETE):
+            return True
+        whole = norm_name(self.whole.name)
+        joined = "|".join(core)
+        # the 三公 are exactly 因公出国（境）+ 公务接待 + 公务用车（购置及运行）; 购置及运行 is 购置 + 运行
+        if "三公" in whole and all(w in joined for w in ("出国", "接待", "公务用车")):
+            return True
+        if "购置及运行" in whole and len(core) == 2 and any("购置" in n and "运行" not in n for n in core) \
+                and any("运行" in n and "购置" not in n for n in core):
             return True
         shares = [p.share for p in self.parts]
         if shares and all(shares):
@@ -115,7 +125,7 @@ def _parts_in(s: Sentence, whole: Token, a: int, b: int) -> list[Part]:
         name = t.name.strip()
         if not name and re.match(r"\s*用于", s.text[t.end:]):
             name = "用于"  # "其中：30万元用于预算编制；30万元用于审计"
-        if not name or NOT_PART.search(name):
+        if not name or (NOT_PART.search(name) and norm_name(name) not in SUBTOTAL_PARTS):
             continue
         out.append(Part(s, t, _share_after(s, t)))
     return out

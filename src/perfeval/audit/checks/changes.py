@@ -26,7 +26,8 @@ PCT_GAP = re.compile(r"^\s*[,，]?\s*(各|分别|均)?(同比)?(?P<verb>负?(?:�
 # "同比增长10.85%，增收2,798万元": the rate first, the amount after it
 AFTER_PCT = re.compile(r"^\s*[,，]\s*(?P<verb>增收|减收|增支|减支|增加|减少|多收|少收)了?\s*$")
 # where the compared quantity is named: "与2023年度相比，一般公共预算财政拨款支出增加"
-NAMED = re.compile(r"(?:相比|(?:比|较)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:决算数?|预算数?|数)?|同比)[,，]?"
+NAMED = re.compile(r"(?:同口径)?(?:(?:(?:与|和|同)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:决算数?|预算数?)?)?相比|"
+                   r"(?:比|较)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:决算数?|预算数?|数)?|同比)[,，]?"
                    r"(?P<name>[^,，。；;]*?)(?:各|均|共|分别)?$")
 COMPARED = re.compile(r"比|较|相比|同比")
 RATE_WORD = re.compile(r"(占|完成|执行率|执行进度|完成率)[^%]{0,20}$")
@@ -62,11 +63,15 @@ def _current(doc: Doc, s: Sentence, x: Token, at: int) -> Token | None:
         if re.search(r"\d", name):
             name = ""
     if name:
+        years = re.findall(r"(\d{4})年", s.text)
+        now = max(years) if years else doc.year
         # the named quantity, earlier in this sentence or in the two sentences before it
         for k in range(s.index, max(-1, s.index - 3), -1):
             cand = doc.sentences[k]
             if s.para - cand.para > 3:
                 break
+            if cand is not s and cand.year and now and cand.year < now:
+                continue  # "2021年度…公务接待12.39万元" is not the current figure of a 2022 sentence
             toks = [t for t in cand.tokens if t.kind == x.kind and _usable(t) and (cand is not s or t.end <= at)]
             for t in reversed(toks):
                 tn = norm_name(t.name)
@@ -80,6 +85,9 @@ def _current(doc: Doc, s: Sentence, x: Token, at: int) -> Token | None:
     while before and before[-1].kind == "pct" and RATE_WORD.search(s.text[max(0, before[-1].start - 24):before[-1].start]):
         before.pop()
         skipped += 1
+        # "完成年初预算数60999万元的40.4%": the budget inside the rate is not the current figure either
+        if before and before[-1].kind != "pct" and re.search(r"(完成|为|占)(年初|全年|调整后?)?预算(数)?$", before[-1].name.strip()):
+            before.pop()
     if not before or before[-1].kind != x.kind or before[-1].approx:
         return None
     t = before[-1]
@@ -99,7 +107,13 @@ def _explicit_prev(s: Sentence, x: Token, at: int) -> Token | None:
     if not before or before[-1].kind != x.kind or not _usable(before[-1]):
         return None
     t = before[-1]
-    if PREV_NAME.match(norm_name(t.name) or "") and re.fullmatch(r"\s*", s.text[t.end:at]):
+    raw = re.sub(r"[\s“”\"]", "", t.name)
+    if PREV_NAME.match(raw) and not re.fullmatch(r"\d{4}年度?", raw[:6]) and re.fullmatch(r"\s*", s.text[t.end:at]):
+        return t  # "比上年累计支出433万元减少2万元"
+    # "支出合计141.55万元，2014年为107.89万元，较2014年增加33.66万元": the compared year's own figure
+    y = re.match(r"(\d{4})年度?(为|是)?$", raw)
+    m = re.fullmatch(r"\s*[,，]?\s*(?:较|比|与)(\d{4})年度?(?:相比)?[,，]?\s*", s.text[t.end:at])
+    if y and m and y.group(1) == m.group(1):
         return t
     return None
 

@@ -10,7 +10,7 @@ from ..model import Doc, Finding, check, num, printed, ratio_ok
 from ..text import Sentence, Token, norm_name
 
 # "，占" "，占比" "，占本年支出合计的" "，占政府采购支出总额的比重为"
-SHARE_RE = re.compile(r"[,，]?\s*占(?P<base>[^,，；;。:：%\d]{0,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*$")
+SHARE_RE = re.compile(r"[,，]?\s*占(?:到)?(?P<base>[^,，；;。:：%\d]{0,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*$")
 
 
 _EARLIER_SHARE = re.compile(r"[,，]?\s*占[^,，；;。:：%\d]{0,30}?(?:的)?(?:比重|比例|比)?(?:为|达)?\s*-?[\d.]+\s?%")

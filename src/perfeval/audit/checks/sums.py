@@ -20,6 +20,10 @@ def _bad(pl: PartList, parts) -> tuple[bool, Decimal, Decimal]:
     diff = total - w.yuan
     if abs(diff) < tol or diff == 0:
         return False, total, diff
+    if w.kind != "money":
+        # counts: "实有62人，其中副高4人、中级25人…退休职工28人" mixes populations — flagged only with
+        # evidence the parts are exactly the whole (其他…, 共 after the parts)
+        return pl.complete(), total, diff
     return (diff > 0 or pl.complete()), total, diff
 
 
