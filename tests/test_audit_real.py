@@ -284,3 +284,27 @@ def test_same_basis_wording():
 ])
 def test_complete_lists(text, want):
     assert _f(text) == want
+
+
+# --- listed amounts with listed shares ---------------------------------------------------------
+PAIRED_SHARES = ("2023年全省政府采购规模为500.0亿元。其中，货物、工程、服务政府采购规模分别为120.0亿元、230.0亿元和150.0亿元，"
+                 "占全省政府采购规模比例为24.0%、46.0%和30.0%。")
+
+
+def test_paired_shares_correct():
+    assert _f(PAIRED_SHARES) == []
+
+
+def test_paired_shares_wrong_one():
+    # each share is paired with its own amount, never with the last amount before it
+    assert _f(PAIRED_SHARES.replace("46.0%", "44.0%")) == [("share", "PE800", 1, 44, 46)]
+
+
+def test_shares_of_two_other_wholes_are_not_paired():
+    assert _f("2019年全省政府采购规模为300.0亿元，较上年减少20.0亿元，下降6.3%，占全省财政支出和GDP的比重分别为9.0%和2.5%。") == []
+
+
+def test_a_long_whole_is_found_behind_its_qualifiers():
+    ok = "财政部2019年度政府采购支出总额2000.00万元，其中授予中小企业合同金额1800.00万元，占政府采购支出总额的90.0%。"
+    assert _f(ok) == []
+    assert _f(ok.replace("90.0%", "92.0%")) == [("share", "PE800", 1, 92, 90)]

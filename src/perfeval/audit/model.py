@@ -157,8 +157,9 @@ class Doc:
         if len(key) < 4:
             return None
         hits = []
+        qualifier = _QUALIFIER if len(key) < 8 else _QUALIFIER_LONG  # a long name is specific on its own
         for n, occ in self.names.items():
-            if n == key or (n.endswith(key) and not _QUALIFIER.search(n[: -len(key)])):
+            if n == key or (n.endswith(key) and not qualifier.search(n[: -len(key)])):
                 hits += [(s, t) for s, t in occ if not t.nested and _same_year(self, s)]
         values = {t.yuan for _, t in hits}
         if len(values) != 1:
@@ -168,6 +169,9 @@ class Doc:
 
 
 _QUALIFIER = re.compile(r"预算|财政|拨款|基金|采购|项目|基本|经费|支出|收入|资金|上年|去年|结转|结余|上级|本级|其他|中央|省|市|县|区级")
+
+
+_QUALIFIER_LONG = re.compile(r"预算|上年|去年|结转|结余|基本|项目|其他|本级|上级|中央")
 
 
 def _same_year(doc: Doc, s: Sentence) -> bool:

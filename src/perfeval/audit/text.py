@@ -196,6 +196,21 @@ def _shared_units(text: str, out: list[Token], depth: list[int]) -> list[Token]:
     return sorted(out + [t for t in extra if t.start not in seen], key=lambda t: t.start)
 
 
+_GROUP_SEP = re.compile(r"^\s?[、和与及]\s?$")
+
+
+def groups(s: "Sentence") -> list[list[Token]]:
+    """Runs of values of one kind listed together: "A、B万元", "A亿元和B亿元", "23.51%、38.28%"."""
+    out: list[list[Token]] = []
+    for t in s.tokens:
+        last = out[-1][-1] if out else None
+        if last is not None and last.kind == t.kind and _GROUP_SEP.match(s.text[last.end:t.start]):
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return out
+
+
 def is_heading(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > 40 or TOKEN_RE.search(normalise(s)):

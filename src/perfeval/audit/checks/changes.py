@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 
 from ..model import Doc, Finding, check, num, printed, ratio_ok, truncated
-from ..text import Sentence, Token, norm_name
+from ..text import Sentence, Token, groups, norm_name
 
 UP, DOWN = "增加|增长|上升|增收|增支|增|多", "减少|下降|降低|减收|减支|减|少|节约|压减"
 AMOUNT_VERB = re.compile(r"(?P<verb>(?:" + UP + "|" + DOWN + r")+)了?\s*$")
@@ -32,7 +32,6 @@ NAMED = re.compile(r"(?:同口径)?(?:(?:(?:与|和|同)(?:上年|去年|上一�
 COMPARED = re.compile(r"比|较|相比|同比")
 RATE_WORD = re.compile(r"(占|完成|执行率|执行进度|完成率)[^%]{0,20}$")
 PREV_NAME = re.compile(r"^(比|较|与)?(上年|去年|上一年|\d{4}年度?)(同期)?")
-SEP = re.compile(r"^\s?[、和与及]\s?$")
 
 
 def _direction(verb: str) -> set[int]:
@@ -151,18 +150,6 @@ def _check(doc: Doc, s: Sentence, x: Token, y: Token, verb: str, cur: Token | No
                            change=printed(s, x), previous=f"{num(prev_t.value)}{prev_t.unit}", claimed=printed(s, y), expected=f"{best}%")
     return doc.finding("PE802", "change", s, y.value, best, (y.start, y.end), note=truncated(y, ax, prev),
                        change=printed(s, x), current=f"{num(cur.value)}{cur.unit}", claimed=printed(s, y), expected=f"{best}%")
-
-
-def groups(s: Sentence) -> list[list[Token]]:
-    """Runs of values of one kind listed together: "A、B万元", "23.51%、38.28%"."""
-    out: list[list[Token]] = []
-    for t in s.tokens:
-        last = out[-1][-1] if out else None
-        if last is not None and last.kind == t.kind and SEP.match(s.text[last.end:t.start]):
-            out[-1].append(t)
-        else:
-            out.append([t])
-    return out
 
 
 def _paired(doc: Doc, s: Sentence, done: set[int]) -> list[Finding]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..lists import same_base as _same_base
 from ..model import Doc, Finding, check, num, printed, ratio_ok
-from ..text import Sentence, Token, norm_name
+from ..text import Sentence, Token, groups, norm_name
 
 # "，占" "，占比" "，占本年支出合计的" "，占政府采购支出总额的比重为"
 SHARE_RE = re.compile(r"[,，]?\s*占(?:到)?(?P<base>[^,，；;。:：%\d]{0,30}?)(?:的)?(?:比重|比例|比)?(?:为|达)?\s*$")
@@ -45,6 +45,35 @@ def _subject(s: Sentence, p: Token) -> tuple[Token | None, str | None]:
     return None, None
 
 
+# "分别为A亿元、B亿元和C亿元，占全国政府采购规模(的)(比重|比例)为P%、Q%和R%"
+PAIRED_SHARE = re.compile(r"^\s*[,，]?\s*占(?:到)?(?P<base>[^,，；;。:：%\d]{2,30}?)(?:的)?(?:比重|比例|比)?(?:分别)?(?:为|是|达到?)?\s*$")
+
+
+def _paired(doc: Doc, s: Sentence, handled: set[int]):
+    """Listed amounts and their listed shares, paired in order, of one named whole."""
+    gs = groups(s)
+    for i, ps in enumerate(gs[1:], 1):
+        if len(ps) < 2 or ps[0].kind != "pct":
+            continue
+        handled.update(id(p) for p in ps)  # a list of shares is never read one by one
+        amounts = gs[i - 1]
+        m = PAIRED_SHARE.match(s.text[amounts[-1].end:ps[0].start])
+        if len(amounts) != len(ps) or amounts[0].kind == "pct" or not m:
+            continue
+        if any(t.approx or t.nested for t in amounts + ps):
+            continue
+        hit = doc.lookup(m.group("base"))
+        if hit is None:
+            continue
+        ws, whole = hit
+        if whole.kind != amounts[0].kind or any(whole is a for a in amounts):
+            continue
+        d = max(p.decimals for p in ps)
+        tail = Decimal(1).scaleb(-d) if d > 0 and sum(p.value for p in ps) == 100 else Decimal(0)
+        for a, p in zip(amounts, ps, strict=True):
+            yield s, a, p, ws, whole, tail
+
+
 def shares_of(doc: Doc):
     """Every (sentence, subject, share, whole-sentence, whole, tail) the document lets us check."""
     part_of = {}
@@ -60,8 +89,10 @@ def shares_of(doc: Doc):
         for p in pl.parts:
             part_of[(p.sentence.index, p.token.start)] = (pl, tail)
     for s in doc.sentences:
+        handled: set[int] = set()
+        yield from _paired(doc, s, handled)
         for p in s.tokens:
-            if p.kind != "pct":
+            if p.kind != "pct" or id(p) in handled:
                 continue
             subj, base = _subject(s, p)
             if subj is None or subj.approx or p.approx:
