@@ -279,7 +279,7 @@ def test_same_basis_wording():
     ("2023年度收入总计434.72万元，其中：本年收入合计434.16万元，使用非财政拨款结余0.00万元，年初结转和结余0.55万元。", []),
     ("2023年度收入总计440.72万元，其中：本年收入合计434.16万元，使用非财政拨款结余0.00万元，年初结转和结余0.55万元。",
      [("sum", "PE801", 1, 440.72, 434.71)]),
-    # people are counted in overlapping ways (职称 and 工种, serving and retired): no sum without evidence
+    # the retired are another population: without them the parts add up
     ("实际正式教职工62人，其中副高级职称4人，中级职称25人，初级职称23人，管理人员3人，技师3人，高级工3人，中级工1人，退休职工28人。", []),
 ])
 def test_complete_lists(text, want):

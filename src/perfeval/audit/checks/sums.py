@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..lists import PartList
 from ..model import Doc, Finding, check, num, printed
 from ..text import MONEY
+
+
+OTHER_POPULATION = re.compile(r"退休|离休|离退休|遗属|编外|临时|外聘|聘用|借调|返聘")
 
 
 def _fmt(x: Decimal) -> str:
@@ -20,10 +24,12 @@ def _bad(pl: PartList, parts) -> tuple[bool, Decimal, Decimal]:
     diff = total - w.yuan
     if abs(diff) < tol or diff == 0:
         return False, total, diff
-    if w.kind != "money":
-        # counts: "实有62人，其中副高4人、中级25人…退休职工28人" mixes populations — flagged only with
-        # evidence the parts are exactly the whole (其他…, 共 after the parts)
-        return pl.complete(), total, diff
+    if w.kind != "money" and diff > 0 and not pl.complete():
+        # counts: "实有62人，其中副高4人、中级25人…退休职工28人" lists another population after the
+        # parts; without it the parts may well add up
+        own = [p for p in parts if not OTHER_POPULATION.search(p.token.name)]
+        if len(own) < len(parts) and sum((p.token.yuan for p in own), Decimal(0)) <= w.yuan + tol:
+            return False, total, diff
     return (diff > 0 or pl.complete()), total, diff
 
 
