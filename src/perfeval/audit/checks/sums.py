@@ -9,7 +9,6 @@ from ..lists import PartList
 from ..model import Doc, Finding, check, num, printed
 from ..text import MONEY
 
-
 OTHER_POPULATION = re.compile(r"退休|离休|离退休|遗属|编外|临时|外聘|聘用|借调|返聘")
 
 
