@@ -181,6 +181,8 @@ def test_against_a_table_picks_the_project_named_in_the_report(tmp_path):
     res = invoke("audit", rep, "--against", p, "--format", "json")
     data = json.loads(res.output)
     assert res.exit_code == 1 and [f["code"] for f in data["findings"]] == ["PE848"] and "--project" in data["findings"][0]["hint"]
+    out = invoke("audit", rep, "--against", p).output
+    assert "1 份文档未能确定与 --against 的哪个项目核对（PE848）" in out and "无法读取" not in out
     data = json.loads(invoke("audit", rep, "--against", p, "--project", "P001", "--format", "json").output)
     assert [(f["code"], f["claimed"], f["expected"]) for f in data["findings"]] == [("PE810", 50, 100), ("PE810", 45, 98)]
     res = invoke("audit", rep, "--against", p, "--project", "P404")

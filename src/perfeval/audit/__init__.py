@@ -52,6 +52,7 @@ class Audit:
     project: dict[str, str] = field(default_factory=dict)
     against: str | None = None  # what the text was checked against, in words
     sentences: int = 0  # text lines read (0: nothing to audit)
+    readable: bool = True  # false: the file could not be read (its issues say why)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "findings": [f.to_dict() for f in self.findings],
@@ -188,7 +189,8 @@ def _place(found: list[Finding], src: Source) -> None:
 def audit_source(src: Source, facts: dict | None = None, cands: list[Candidate] | None = None,
                  project: str | None = None, against: str | None = None, score: bool = False) -> Audit:
     """Audit one document: against ``facts``/``cands`` (``--against``), else its own data or embedded form."""
-    a = Audit(src.file, issues=list(src.issues), kind=src.kind, project=dict(src.project), sentences=len(src.lines))
+    a = Audit(src.file, issues=list(src.issues), kind=src.kind, project=dict(src.project), sentences=len(src.lines),
+              readable=src.ok)
     if not src.ok or not src.lines:
         return a
     text = "\n".join(ln.text for ln in src.lines)

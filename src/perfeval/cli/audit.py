@@ -39,7 +39,7 @@ def _one(w: Work) -> list[Audit]:
     try:
         return audit_path(path, None, limits, facts, cands, project, against, score=True)
     except Exception as e:  # noqa: BLE001 - a bug costs this file, never the others
-        return [Audit(path, issues=[make_issue("PE502", file=path, reason=f"{type(e).__name__}: {e}")])]
+        return [Audit(path, issues=[make_issue("PE502", file=path, reason=f"{type(e).__name__}: {e}")], readable=False)]
 
 
 def run(files: list[str], jobs: int, limits: Limits = Limits(), facts: dict | None = None,
@@ -104,12 +104,14 @@ def print_text(audits: list[Audit], skipped: list[tuple[str, str]]) -> None:
     total = sum(len(a.findings) for a in audits)
     files = len({a.file for a in audits})
     docs = f"（{len(audits)} 份文档）" if len(audits) != files else ""
-    unread = len({a.file for a in audits if any(i.severity == ERROR for i in a.issues)})
-    tail = (f"；{unread} 个文件无法读取或无法核对（见上）" if unread else "") + (f"；跳过 {len(skipped)} 个文件" if skipped else "")
+    unread = len({a.file for a in audits if not a.readable})
+    unmatched = sum(any(i.code == "PE848" for i in a.issues) for a in audits)
+    tail = (f"；{unread} 个文件无法读取（见上）" if unread else "") + (
+        f"；{unmatched} 份文档未能确定与 --against 的哪个项目核对（PE848）" if unmatched else "") + (f"；跳过 {len(skipped)} 个文件" if skipped else "")
     if total:
         out.print(f"核对 {files} 个文件{docs}：{n_files} 份文档发现 {total} 处问题（其中错误 {n_err} 处）{tail}。")
     elif unread == files:
-        out.print(f"{files} 个文件均未能读取或核对（原因见上）" + (f"；跳过 {len(skipped)} 个文件" if skipped else "") + "。")
+        out.print(f"{files} 个文件均未能读取（原因见上）" + (f"；跳过 {len(skipped)} 个文件" if skipped else "") + "。")
     else:
         out.print(f"核对 {files} 个文件{docs}：未发现数字错误{tail}。")
 
