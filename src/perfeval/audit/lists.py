@@ -20,6 +20,8 @@ NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
 _PROBE = Token(__import__("decimal").Decimal(0), 2, "万元", 0, 0, "")  # any money part
 _ITEM = re.compile(r"^\s*([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．](?!\d))")
+CARRY_OVER = re.compile(r"^(上年|年初)(结转|结余)")
+CHANGE_WORDS = re.compile(r"增|减|比|较|同期|差")
 SUBTOTAL_PARTS = {"本年收入合计", "本年支出合计", "年初结转和结余", "年末结转和结余"}  # parts of 收入总计/支出总计
 KNOWN_COMPLETE = ({"人员经费", "公用经费"}, {"基本支出", "项目支出"},
                   {"本年收入合计", "使用非财政拨款结余", "年初结转和结余"}, {"本年支出合计", "结余分配", "年末结转和结余"})
@@ -125,9 +127,11 @@ def _parts_in(s: Sentence, whole: Token, a: int, b: int) -> list[Part]:
         name = t.name.strip()
         if not name and re.match(r"\s*用于", s.text[t.end:]):
             name = "用于"  # "其中：30万元用于预算编制；30万元用于审计"
-        if not name or (NOT_PART.search(name) and norm_name(name) not in SUBTOTAL_PARTS):
-            continue
-        out.append(Part(s, t, _share_after(s, t)))
+        share = _share_after(s, t)
+        if not name or (NOT_PART.search(name) and norm_name(name) not in SUBTOTAL_PARTS
+                        and not (CARRY_OVER.search(name) or (share is not None and not CHANGE_WORDS.search(name)))):
+            continue  # a carry-over ("上年结转129.33万元") or an amount with its own share "，占P%" is a part
+        out.append(Part(s, t, share))
     return out
 
 
