@@ -330,6 +330,31 @@ def make_issue(
     )
 
 
+Where = tuple  # (file, line, sheet, column) of one issue
+
+
+def make_issues(code: str, where: list[Where], indicators: list[str | None] | None = None, **columns: list[Any]) -> list[Issue]:
+    """Many issues of one code at once — :func:`make_issue` for a column of findings (thousands in a bulk run).
+
+    ``where[k]`` places issue k; ``columns`` hold the template's parameters, one list each, aligned with ``where``.
+    """
+    spec = CODES[code]
+    tpl, severity, title = spec.template, spec.severity, spec.title
+    names = list(columns)
+    inds = indicators if indicators is not None else [None] * len(where)
+    out = []
+    for k, (file, line, sheet, column) in enumerate(where):
+        params = {n: columns[n][k] for n in names}
+        params.setdefault("indicator", inds[k])
+        params.setdefault("line", line)
+        try:
+            message = tpl.format(**params)
+        except (KeyError, IndexError):  # a missing param must never lose the issue
+            message = title
+        out.append(Issue(code, message, severity, file, line, inds[k], (), sheet, column))
+    return out
+
+
 def issue_order(i: Issue) -> tuple:
     """The order of issues within one submission: line, severity, code, message — the one sort order."""
     return (i.line or 0, SEVERITY_ORDER.get(i.severity, 9), i.code, i.message)

@@ -295,10 +295,12 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 tasks = plan_tasks(units, jobs)
                 if jobs > 1 and len(tasks) > 1:
                     pool = _context().Pool(min(jobs, len(tasks)), initializer=init_worker)
+                if opts.db is not None:  # opened once, after the pool is forked (duckdb stays out of the workers), before the long part
+                    session = storing.Session.open(opts.db)
                 timings["list"] = time.perf_counter() - t_start
                 t0 = time.perf_counter()
                 progress.start(len(units))
-                entries, frames, pre = _parse(tasks, opts, pool, progress)
+                entries, frames, pre, hashes = _parse(tasks, opts, pool, progress)
                 timings["parse"] = time.perf_counter() - t0
                 progress.stage("评分与复核")
                 t0 = time.perf_counter()
@@ -327,10 +329,10 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                     pool = None
                 scored = ev.scored
                 del ev, frames, pre  # what is needed lives on in ``issues`` and ``scored``
-                if opts.db is not None:
+                if session is not None:
                     progress.stage("对比结果库中的上年数据")
                     t0 = time.perf_counter()
-                    session = storing.Session.open(opts.db, entries)
+                    session.entries, session.hashes = entries, hashes
                     issues += session.compare(scored, issues)
                     timings["store_read"] = time.perf_counter() - t0
                 progress.stage("写出汇总")
@@ -414,11 +416,12 @@ def parse_floor(units: list[Unit], jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress) -> tuple[list[Entry], tuple, list]:
-    args = [(t, opts.profile, opts.limits) for t in tasks]
+def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress) -> tuple[list[Entry], tuple, list, dict]:
+    args = [(t, opts.profile, opts.limits, opts.db is not None) for t in tasks]
     chunks = _ordered(pool.imap(run_task, args, chunksize=1)) if pool is not None else (process(*a) for a in args)
     entries: list[Entry] = []
     pre: list[tuple[int, Issue]] = []
+    hashes: dict[str, str | None] = {}
     parts: tuple[list, list, list] = ([], [], [])
     for chunk in chunks:
         chunk: Chunk
@@ -428,12 +431,13 @@ def _parse(tasks: list[list[Unit]], opts: Options, pool: Any, progress: Progress
                 acc.append(_shift(frame, off))
         entries.extend(chunk.entries)
         pre.extend((s + off, i) for s, i in chunk.issues)
+        hashes.update(chunk.hashes)
         progress.advance(chunk.units)
     from ..declare.rows import Columns
 
     empty = Columns().frames()
     frames = tuple(pl.concat(acc, how="vertical", rechunk=True) if acc else e for acc, e in zip(parts, empty, strict=True))
-    return entries, frames, pre
+    return entries, frames, pre, hashes
 
 
 def _locate(issues: list[Issue], entries: list[Entry]) -> list[tuple[int, Issue]]:

@@ -30,21 +30,26 @@ from ..issues import CODES, ERROR, INFO, WARNING, Issue, make_issue
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
 from ..status import STATUS_DUPLICATE, STATUS_SCORED
-from ..store import Prior, Store, key_expr, open_for_run, open_store, previous_columns, year_expr
+from ..store import Prior, Store, key_expr, open_for_run, previous_columns, year_expr
 from ..store.duck import StoreError
 from ..store.yoy import compare, issues_frame
 from .report import Batch, status_column
-from .worker import Entry, relocate
+from .worker import Entry, relocate, sha256
 
 SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score", "cost_score"), strict=True))
 PREVIOUS = ("上年总分", "上年等级", "变化", "上年也有的问题")
 
 
 def check(path: str) -> None:
-    """Fail early (before a long run) on a store that exists but cannot be used; raises StoreError."""
-    if os.path.exists(path):
-        open_store(path).close()
-    else:
+    """What can be said of the store path without opening it (no duckdb import): raises StoreError.
+
+    The store itself is opened by :meth:`Session.open` right after the worker pool is started (duckdb
+    is not loaded into the processes the pool forks) and before any file is read, so a store that
+    cannot be used still stops the run before the long part.
+    """
+    if os.path.isdir(path):
+        raise StoreError("PE715", f"无法打开结果库 {path}：这是一个目录")
+    if not os.path.exists(path):
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
             raise StoreError("PE715", f"无法创建结果库 {path}：目录 {parent} 不存在")
@@ -59,17 +64,6 @@ def version() -> str:
         return "unknown"
 
 
-def _sha256(path: str) -> str | None:
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-    except OSError:
-        return None
-
-
 @dataclass
 class Session:
     store: Store
@@ -81,10 +75,11 @@ class Session:
     started_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None))
     written: dict[str, int] = field(default_factory=dict)
     committed: bool = False
+    hashes: dict[str, str | None] = field(default_factory=dict)  # source file as shown → SHA-256 (from the workers)
 
     @classmethod
-    def open(cls, path: str, entries: list[Entry]) -> "Session":
-        return cls(open_for_run(path), entries)
+    def open(cls, path: str, entries: list[Entry] | None = None) -> "Session":
+        return cls(open_for_run(path), entries if entries is not None else [])
 
     # -- 1. compare ------------------------------------------------------------------
     def compare(self, scored: Scored | None, issues: list[tuple[int, Issue]]) -> list[tuple[int, Issue]]:
@@ -112,10 +107,17 @@ class Session:
         self.not_stored = int(keyed.filter(~pl.col("stored")).height)
         self.keys = keyed.select("sub", "project_key", "year", "stored")
         comparable = self.keys.filter(ok).select("sub", "project_key", "year")
-        comp = compare(self.store, comparable, scored, issues_frame(issues + extra), [e.key for e in entries])
+        comp = compare(self.store, comparable, scored, issues_frame(issues + extra), [e.key for e in entries], self._place)
         self.prior, self.recurring = comp.prior, comp.recurring
-        extra += comp.issues
-        return [(s, relocate(i, entries[s])) for s, i in extra]
+        return [(s, relocate(i, entries[s])) for s, i in extra] + comp.issues  # comp.issues are placed already
+
+    def _place(self, sub: int, line: int | None) -> tuple:
+        """Where an issue of submission ``sub`` at ``line`` is shown: the entry's own file, sheet, row (as :func:`relocate`)."""
+        e = self.entries[sub]
+        if e.locator is None:
+            return (e.key, line, None, None)
+        loc = e.locator(line)
+        return (loc.file, loc.row, loc.sheet, loc.column)
 
     def _identities(self, scored: Scored | None) -> pl.DataFrame:
         schema = {"sub": pl.Int32, "code": pl.String, "department": pl.String, "name": pl.String, "year": pl.String}
@@ -158,7 +160,9 @@ class Session:
         s = (b.summary.drop("project_key", "year", strict=False)  # the summary's own ``year`` is empty for rejected files
              .with_columns(pl.col("sub").cast(pl.Int32)).join(keys, on="sub", how="inner"))
         subs = s["sub"].to_list()
-        hashes = _hashes([self.entries[k].file for k in subs])
+        files = [self.entries[k].file for k in subs]
+        hashes = {f: self.hashes[f] for f in files if f in self.hashes}
+        hashes.update(_hashes([f for f in files if f not in hashes]))  # files not read by a worker (department files)
         n = len(self.entries)
         counts = issues_frame(b.issues).group_by("sub").agg(
             (pl.col("severity") == ERROR).sum().alias("_e"), (pl.col("severity") == WARNING).sum().alias("_w"),
@@ -257,8 +261,10 @@ def _empty(table: str) -> pl.DataFrame:
 
 def _hashes(files: list[str]) -> dict[str, str | None]:
     unique = sorted(set(files))
+    if len(unique) < 64:
+        return {f: sha256(f) for f in unique}
     with ThreadPoolExecutor(max_workers=4) as ex:
-        return dict(zip(unique, ex.map(_sha256, unique), strict=True))
+        return dict(zip(unique, ex.map(sha256, unique), strict=True))
 
 
 def _run_hash(hashes: dict[str, str | None]) -> str:

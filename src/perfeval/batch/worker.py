@@ -14,6 +14,7 @@ child that touches it can deadlock).  Plain Python is fork-safe.
 from __future__ import annotations
 
 import gc
+import hashlib
 import signal
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ class Chunk:
     entries: list[Entry]
     issues: list[tuple[int, Issue]]  # (submission number within the chunk, issue)
     units: int  # units processed (for progress)
+    hashes: dict[str, str | None] = field(default_factory=dict)  # file as shown → SHA-256 of its bytes (``batch --db``)
 
 
 def relocate(issue: Issue, entry: Entry) -> Issue:
@@ -87,11 +89,27 @@ def _one(doc: Document, cols: Columns, profile: str | None, entries: list[Entry]
     issues.extend((sub, relocate(i, entry)) for i in found)
 
 
-def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Chunk:
-    """Read and check a chunk of units (runs in a worker, or in-process for small runs)."""
+def sha256(path: str) -> str | None:
+    """SHA-256 of a file's bytes (the results store records it for every stored project); None if unreadable."""
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFAULT_LIMITS, hashes: bool = False) -> Chunk:
+    """Read and check a chunk of units (runs in a worker, or in-process for small runs).
+
+    ``hashes``: also hash each source file here, in the worker, while it is in the page cache (``batch --db``).
+    """
     cols = Columns()
     entries: list[Entry] = []
     issues: list[tuple[int, Issue]] = []
+    digests: dict[str, str | None] = {u.display: sha256(u.path) for u in units} if hashes else {}
     # documents are acyclic: reference counting frees them, the cyclic collector only costs time
     was_enabled = gc.isenabled()
     gc.disable()
@@ -110,7 +128,7 @@ def process(units: list[Unit], profile: str | None = None, limits: Limits = DEFA
     finally:
         if was_enabled:
             gc.enable()
-    return Chunk(cols, entries, issues, len(units))
+    return Chunk(cols, entries, issues, len(units), digests)
 
 
 def bare_parse(paths: list[str]) -> int:
@@ -134,6 +152,5 @@ def init_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def run_task(args: tuple[list[Unit], str | None, Limits]) -> Chunk:
-    units, profile, limits = args
-    return process(units, profile, limits)
+def run_task(args: tuple[list[Unit], str | None, Limits, bool]) -> Chunk:
+    return process(*args)

@@ -11,16 +11,23 @@ keeps its history — and ``name:<主管部门>\\x1f<项目名称>`` when it has
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import polars as pl
 
-from ..issues import CODES, ERROR, WARNING, Issue, make_issue
+from ..issues import CODES, ERROR, WARNING, Issue, Where, make_issues
 from ..scoring.engine import Scored
 from .duck import Prior, Store
 
 KEY_SEP = "\x1f"
 OWN_CODES = ("PE711", "PE712", "PE713")  # the store's own notices never "recur"
 EPS = 1e-9
+
+Place = Callable[[int, "int | None"], Where]  # (submission, line) → (file, line, sheet, column) the user knows
+
+
+def _by_files(files: list[str]) -> Place:
+    return lambda sub, line: (files[sub], line, None, None)
 
 
 def _clean(col: str) -> pl.Expr:
@@ -62,7 +69,7 @@ _UP = (">=", ">")
 _DOWN = ("<=", "<")
 
 
-def target_below_last_actual(cur: pl.DataFrame, prior: Prior, files: list[str]) -> list[tuple[int, Issue]]:
+def target_below_last_actual(cur: pl.DataFrame, prior: Prior, place: Place) -> list[tuple[int, Issue]]:
     """PE710 for each indicator whose target is below its own last year's actual (above it, for ≤ indicators).
 
     ``cur``: sub, project_key, year, level1, name, unit, op, a (target value), target (text), line.
@@ -78,19 +85,18 @@ def target_below_last_actual(cur: pl.DataFrame, prior: Prior, files: list[str]) 
     j = c.join(prev, on=["project_key", "year", "level1", "name", "unit"], how="inner", nulls_equal=True)
     up = pl.col("op").is_in(_UP) & pl.col("_pkind").is_in(_UP) & (pl.col("a") < pl.col("_pb") - EPS)
     down = pl.col("op").is_in(_DOWN) & pl.col("_pkind").is_in(_DOWN) & (pl.col("a") > pl.col("_pb") + EPS)
-    hits = j.filter(up | down).sort("sub", "line")
-    out = []
-    for r in hits.iter_rows(named=True):
-        lower = r["op"] in _UP
-        out.append((r["sub"], make_issue(
-            "PE710", file=files[r["sub"]], line=r["line"], indicator=r["name"],
-            target=r["target"] or "", year=r["year"] - 1, actual=r["_pactual"] or "",
-            relation="低于" if lower else "高于（反向指标）",
-        )))
-    return out
+    hits = j.filter(up | down).sort("sub", "line").select(
+        "sub", "line", "name", pl.col("target").fill_null(""), (pl.col("year") - 1).alias("year"),
+        pl.col("_pactual").fill_null("").alias("actual"),
+        pl.when(pl.col("op").is_in(_UP)).then(pl.lit("低于")).otherwise(pl.lit("高于（反向指标）")).alias("relation"),
+    ).to_dict(as_series=False)
+    subs = hits["sub"]
+    issues = make_issues("PE710", [place(s, ln) for s, ln in zip(subs, hits["line"], strict=True)], hits["name"],
+                         target=hits["target"], year=hits["year"], actual=hits["actual"], relation=hits["relation"])
+    return list(zip(subs, issues, strict=True))
 
 
-def recurring(cur: pl.DataFrame, prior: Prior, files: list[str]) -> tuple[list[tuple[int, Issue]], pl.DataFrame]:
+def recurring(cur: pl.DataFrame, prior: Prior, place: Place) -> tuple[list[tuple[int, Issue]], pl.DataFrame]:
     """PE711 once per project and code found this year and last year.
 
     ``cur``: sub, project_key, year, code, severity, line — this run's findings.  Returns the new
@@ -107,14 +113,12 @@ def recurring(cur: pl.DataFrame, prior: Prior, files: list[str]) -> tuple[list[t
         .agg(pl.col("line").min())
         .sort("sub", "code")
     )
-    issues = []
-    for r in j.iter_rows(named=True):
-        spec = CODES.get(r["code"])
-        issues.append((r["sub"], make_issue(
-            "PE711", file=files[r["sub"]], line=r["line"], finding=r["code"],
-            title=spec.title if spec else "", year=r["year"] - 1,
-        )))
-    return issues, j.select("project_key", "year", "code")
+    titles = {c: s.title for c, s in CODES.items()}
+    cols = j.select("sub", "line", "code", (pl.col("year") - 1).alias("year")).to_dict(as_series=False)
+    subs = cols["sub"]
+    made = make_issues("PE711", [place(s, ln) for s, ln in zip(subs, cols["line"], strict=True)],
+                       finding=cols["code"], title=[titles.get(c, "") for c in cols["code"]], year=cols["year"])
+    return list(zip(subs, made, strict=True)), j.select("project_key", "year", "code")
 
 
 @dataclass
@@ -124,23 +128,26 @@ class Comparison:
     recurring: pl.DataFrame  # project_key, year, code
 
 
-def compare(store: Store, keyed: pl.DataFrame, scored: Scored | None, found: pl.DataFrame, files: list[str]) -> Comparison:
+def compare(store: Store, keyed: pl.DataFrame, scored: Scored | None, found: pl.DataFrame, files: list[str],
+            place: Place | None = None) -> Comparison:
     """Last year for the projects in ``keyed`` (sub, project_key, year — identifiable ones only) and what follows from it.
 
-    ``found``: this run's findings as sub, code, severity, line.
+    ``found``: this run's findings as sub, code, severity, line.  New issues are placed with ``place``
+    (default: on ``files[sub]`` at the line).
     """
+    place = place or _by_files(files)
     prior = store.prior(keyed.select("project_key", "year"))
     issues: list[tuple[int, Issue]] = []
     if scored is not None and scored.indicators.height and prior.indicators.height:
         cur = scored.indicators.select(
             pl.col("sub").cast(pl.Int32), "level1", "name", "unit", "op", "a", "target", pl.coalesce("l_target", "line").alias("line")
         ).join(keyed.select(pl.col("sub").cast(pl.Int32), "project_key", "year"), on="sub", how="inner")
-        issues += target_below_last_actual(cur, prior, files)
+        issues += target_below_last_actual(cur, prior, place)
     rec = pl.DataFrame(schema={"project_key": pl.String, "year": pl.Int32, "code": pl.String})
     if prior.findings.height and found.height:
         f = found.with_columns(pl.col("sub").cast(pl.Int32)).join(
             keyed.select(pl.col("sub").cast(pl.Int32), "project_key", "year"), on="sub", how="inner")
-        more, rec = recurring(f, prior, files)
+        more, rec = recurring(f, prior, place)
         issues += more
     return Comparison(prior, issues, rec)
 
