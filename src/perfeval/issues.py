@@ -162,7 +162,7 @@ _c("PE902", WARNING, "执行率以年初预算为基数", "没有全年（调整
 _c("PE903", WARNING, "执行数超过预算数", "{what}全年执行数 {executed} 超过{base} {budget}（执行率 {rate}），可能有大额追加或预算外资金", "核对全年预算数是否包含年中追加；说明超预算支出的来源，预算调整率应反映追加。")
 _c("PE904", ERROR, "合计与分项不符", "{total_name} {total} 不等于 {parts_name} 之和 {parts}（相差 {diff}）", "核对合计行与各分项；合计应等于各分项之和。")
 _c("PE905", WARNING, "自评表与决算数不符", "{where}的{item} {printed} 与自评表（部门数据）的 {form} 不一致（相差 {diff}）", "以决算报表为准更正自评表或决算说明中的数字。")
-_c("PE906", WARNING, "占比计算有误", "{where}{item}占比写作“{printed}”，按 {value}/{base} 计算应为 {computed}", "占比 = 该项金额 / 合计，四舍五入到两位小数。")
+_c("PE906", WARNING, "占比计算有误", "{where}{item}占比写作“{printed}”，按 {value}/{base} 计算应为 {computed}", "占比 = 该项金额 / 合计，按写出的位数四舍五入；同一处列出、合计正好 100% 的一组占比允许差末位一个单位（尾差）。")
 _c("PE907", WARNING, "自评得分偏高", "“{indicator}”自评得分 {claimed} 高于按规则计算的 {computed}，高出 {diff} 分", "按规则更正自评得分，或补充支持该得分的数据。")
 _c("PE908", INFO, "自评得分偏低", "“{indicator}”自评得分 {claimed} 低于按规则计算的 {computed}，低 {diff} 分", "核对数据与得分，按规则更正。")
 _c("PE909", WARNING, "只有等级没有分数", "自评结论给出等级“{claimed_grade}”，但没有自评分数；按规则计算总分 {total}，等级 {grade}", "按评分表逐项打分，给出自评总分，再按总分确定等级。")

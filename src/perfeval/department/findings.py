@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Iterable
 
 from ..declare.load import Loaded
 from ..declare.structure import as_number
 from ..issues import Issue
-from ..numbers import dec, fmt, pct
+from ..numbers import dec, decimals_of, fmt, half_unit, pct, ratio_ok, rounding_tail
 from .figures import NATURE_BASIC, NATURE_PROJECT, Facts
 from .profile import DeptProfile
 from .score import Scoring
@@ -145,9 +146,9 @@ def form_against_final_accounts(c: Ctx) -> Iterable[Issue]:
             continue
         yield c.ld.issue("PE905", ("final_accounts", "figures", k), where=r.get("where") or "决算", item=r.get("item"),
                          printed=fmt(v), form=fmt(form), diff=fmt(abs(form - v)))
-    for k, r in enumerate(f.get("final_accounts", "shares") or []):
-        if not isinstance(r, dict):
-            continue
+    rows = [(k, r) for k, r in enumerate(f.get("final_accounts", "shares") or []) if isinstance(r, dict)]
+    tails = _share_tails(rows)
+    for k, r in rows:
         value = as_number(r.get("value"))
         if value is None:
             value = form_figure(f, str(r.get("item") or ""))
@@ -158,13 +159,40 @@ def form_against_final_accounts(c: Ctx) -> Iterable[Issue]:
         if base is None:
             base = f.num("funds", "total", "executed")
         printed = str(r.get("printed") or "").strip()
-        m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*%?", printed)
+        share = _printed_share(printed)
         if value is None or not base:
             continue
-        computed = dec(value / base * 100, 2)
-        if m is None or abs(float(m.group(1)) - float(computed)) > 0.005 + 1e-9:
+        # the rule perfeval audit applies to report text (numbers.ratio_ok): half-up to the digits printed, or any value
+        # the amounts as printed could give (each ± half a unit of its last digit), ± 尾差 when the list adds to 100%
+        a, b = Decimal(repr(float(value))), Decimal(repr(float(base)))
+        if share is None:
+            ok, computed = False, dec(value / base * 100, 2)
+        else:
+            ok, computed = ratio_ok(share[0], share[1], a, half_unit(decimals_of(a)), b, half_unit(decimals_of(b)), tails[k])
+        if not ok:
             yield c.ld.issue("PE906", ("final_accounts", "shares", k), where=(r.get("where") or "") and f"{r.get('where')}：",
                              item=r.get("item"), printed=printed, value=fmt(value), base=fmt(base), computed=f"{computed}%")
+
+
+def _printed_share(printed: str) -> tuple[Decimal, int] | None:
+    """A printed percentage ("3.45%", "3.45") as (value, decimals printed); None when it is not a number ("c%")."""
+    m = re.fullmatch(r"([0-9]+(?:\.([0-9]+))?)\s*%?", printed)
+    return (Decimal(m.group(1)), len(m.group(2) or "")) if m else None
+
+
+def _share_tails(rows: list[tuple[int, dict]]) -> dict[int, Decimal]:
+    """尾差 allowed for each share row: the rows printed in one place (``where``) against one base are one list."""
+    lists: dict[tuple[str, str], list[int]] = {}
+    for k, r in rows:
+        lists.setdefault((str(r.get("where") or ""), str(r.get("base") or "")), []).append(k)
+    out: dict[int, Decimal] = {}
+    printed = {k: _printed_share(str(r.get("printed") or "").strip()) for k, r in rows}
+    for ks in lists.values():
+        shares = [printed[k] for k in ks]
+        tail = rounding_tail(shares) if all(s is not None for s in shares) else Decimal(0)  # type: ignore[arg-type]
+        for k in ks:
+            out[k] = tail
+    return out
 
 
 @finding
