@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..issues import CODES, Issue, make_issue
+from ..numbers import ratio_ok as ratio_ok  # the one rule for printed shares (also the department review, PE906)
 from .text import Sentence, Token, norm_name
 
 
@@ -27,27 +28,6 @@ def num(x: Decimal | None) -> float | int | None:
 def printed(s: Sentence, t: Token) -> str:
     """A token as the document wrote it ("27.10万元", "19,044.27万元")."""
     return s.text[t.start:t.end].replace(" ", "")
-
-
-def ratio_ok(claimed: Decimal, decimals: int, a: Decimal, ha: Decimal, b: Decimal, hb: Decimal,
-             tail: Decimal = Decimal(0)) -> tuple[bool, Decimal]:
-    """Is ``claimed`` (a percentage printed with ``decimals``) a right value of ``100·a/b``?
-
-    Right means: the exact value from the printed figures, rounded half-up; or any value
-    the true figures behind the printed ones (each within half a unit of its last digit,
-    ``ha``/``hb``) could give — the document's own rounded intermediates.  ``tail`` widens
-    the band by a balancing adjustment the caller allows (尾差).  Returns (ok, expected).
-    """
-    exact = a / b * 100
-    expected = rnd(exact, decimals)
-    if claimed == expected:
-        return True, expected
-    lo_b, hi_b = b + hb, b - hb
-    if hi_b <= 0:
-        return True, expected  # too close to zero to say anything
-    lo = rnd(max(a - ha, Decimal(0)) / lo_b * 100, decimals) - tail
-    hi = rnd((a + ha) / hi_b * 100, decimals) + tail
-    return lo <= claimed <= hi, expected
 
 
 def truncated(t: Token, part: Decimal, whole: Decimal) -> str | None:

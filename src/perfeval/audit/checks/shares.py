@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ...numbers import rounding_tail
 from ..lists import same_base as _same_base
 from ..model import Doc, Finding, check, num, printed, ratio_ok
 from ..text import Sentence, Token, groups, norm_name
@@ -68,8 +69,7 @@ def _paired(doc: Doc, s: Sentence, handled: set[int]):
         ws, whole = hit
         if whole.kind != amounts[0].kind or any(whole is a for a in amounts):
             continue
-        d = max(p.decimals for p in ps)
-        tail = Decimal(1).scaleb(-d) if d > 0 and sum(p.value for p in ps) == 100 else Decimal(0)
+        tail = rounding_tail((p.value, p.decimals) for p in ps)  # 尾差 (perfeval.numbers: one rule with PE906)
         for a, p in zip(amounts, ps, strict=True):
             yield s, a, p, ws, whole, tail
 
@@ -80,12 +80,9 @@ def shares_of(doc: Doc):
     for pl in doc.lists:
         if pl.ambiguous or pl.approx:
             continue
-        tail = Decimal(0)
         shares = [p.share for p in pl.parts]
-        if len(shares) >= 2 and all(shares):
-            d = max(x.decimals for x in shares)
-            if d > 0 and sum(x.value for x in shares) == 100:
-                tail = Decimal(1).scaleb(-d)  # 尾差: one share balanced so the list adds to 100%
+        # 尾差: one share balanced so the list adds to 100% (perfeval.numbers: one rule with the department review PE906)
+        tail = rounding_tail((x.value, x.decimals) for x in shares) if all(shares) else Decimal(0)
         for p in pl.parts:
             part_of[(p.sentence.index, p.token.start)] = (pl, tail)
     for s in doc.sentences:
