@@ -84,6 +84,8 @@ IND_KEYS: dict[str, tuple[str, ...]] = {
     "note": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因", "未完成原因分析", "未完成原因",
              "原因分析及改进措施", "原因分析", "偏差原因及改进措施", "备注", "说明"),
     "rate": ("完成率", "完成比率", "指标完成率", "单项指标完成情况"),
+    # computed from the others and not read (Hebei: 折算得分 = 单项指标得分 × 权重占比); listed so they are not PE164
+    "derived": ("权重占比", "折算得分", "单项指标折算得分", "加权得分", "折算分"),
 }
 # a header that only contains one of these words (fallback when no exact synonym matched)
 IND_CONTAINS: tuple[tuple[str, str], ...] = (
@@ -188,13 +190,70 @@ def _distinct_right(row: list[Any], j: int, stop_words: tuple[str, ...] = ()) ->
     return None
 
 
-def indicator_header_rows(g: Grid) -> list[tuple[int, dict[str, int], bool]]:
-    """(row index, column map, is_long_table) of each indicator header row."""
-    out = []
+def _col_key(h: str, table: dict[str, tuple[str, ...]], contains: tuple[tuple[str, str], ...] = ()) -> str | None:
+    key = _match(h, table)
+    if key is None and len(h) <= 14:
+        for k2, word in contains:
+            if word in h:
+                return k2
+    return key
+
+
+def _header_span(g: Grid, i: int, table: dict[str, tuple[str, ...]], contains: tuple[tuple[str, str], ...] = (),
+                 copy_cols: tuple[int, ...] = ()) -> tuple[list[str], int]:
+    """A header over one to three rows, read as paths (top label / sub label).
+
+    Row ``i`` is the top header row.  A row below it continues the header when every non-empty cell is either a
+    copy of the cell above (a vertical merge expanded) or a header word of ``table``, and at least one is new;
+    the cells of ``copy_cols`` (三级指标) must be empty or copies.  Each column's header is the deepest label of
+    its path that names a column (年度指标值 under a merged 绩效指标; 单项指标得分 under 自评得分), else the
+    top one.  Returns (header per column, number of header rows below ``i``: 0–2).
+    """
+    rows = g.rows
+    depth = 0
+    for d in (1, 2):
+        r = i + d
+        if r >= len(rows):
+            break
+        row, new, ok = rows[r], False, True
+        for j, v in enumerate(row):
+            if _is_empty(v) or any(j < len(rows[i + k]) and rows[i + k][j] == v for k in range(d)):
+                continue
+            h = norm(v) if isinstance(v, str) else ""
+            if j in copy_cols or not h or _col_key(h, table, contains) is None:
+                ok = False
+                break
+            new = True
+        if not ok or not new:
+            break
+        depth = d
+    top = _row_norms(rows[i])
+    if depth == 0:
+        return top, 0
+    width = max(len(rows[i + k]) for k in range(depth + 1))
+    eff = []
+    for j in range(width):
+        path: list[str] = []
+        for k in range(depth + 1):
+            v = rows[i + k][j] if j < len(rows[i + k]) else None
+            h = norm(v) if isinstance(v, str) else ""
+            if h and (not path or path[-1] != h):
+                path.append(h)
+        eff.append(next((h for h in reversed(path) if _col_key(h, table, contains) is not None), path[0] if path else ""))
+    return eff, depth
+
+
+def _headers(g: Grid) -> list[tuple[int, dict[str, int], bool, int]]:
+    """(row index, column map, is_long_table, header rows below it) of each indicator header."""
+    out: list[tuple[int, dict[str, int], bool, int]] = []
     for i, row in enumerate(g.rows):
+        if out and i <= out[-1][0] + out[-1][3]:
+            continue  # the lower rows of a header already read (merged 一级指标 copies)
         ns = _row_norms(row)
         if "一级指标" not in ns or "三级指标" not in ns and "三级指标名称" not in ns:
             continue
+        name_cols = tuple(j for j, h in enumerate(ns) if h in IND_KEYS["name"])
+        ns, depth = _header_span(g, i, IND_KEYS, IND_CONTAINS, name_cols)
         cols: dict[str, int] = {}
         long_table = False
         claimed_cols: list[tuple[str, int]] = []
@@ -203,16 +262,14 @@ def indicator_header_rows(g: Grid) -> list[tuple[int, dict[str, int], bool]]:
                 continue
             if h in LONG_TABLE_HEADERS:
                 long_table = True
-            key = _match(h, IND_KEYS)
-            if key is None and len(h) <= 14:
-                for k2, word in IND_CONTAINS:
-                    if word in h:
-                        key = k2
-                        break
+            key = _col_key(h, IND_KEYS, IND_CONTAINS)
             if key is None:
                 continue
             if key == "claimed":
                 claimed_cols.append((h, j))
+                continue
+            if key == "derived":
+                cols[f"derived{j}"] = j  # every such column is known (not read, not PE164)
                 continue
             cols.setdefault(key, j)
         if claimed_cols:
@@ -221,8 +278,13 @@ def indicator_header_rows(g: Grid) -> list[tuple[int, dict[str, int], bool]]:
             if own and len(claimed_cols) > 1:
                 cols["computed"] = next(j for h, j in claimed_cols if j != own[0])
         if "level1" in cols and "name" in cols:
-            out.append((i, cols, long_table))
+            out.append((i, cols, long_table, depth))
     return out
+
+
+def indicator_header_rows(g: Grid) -> list[tuple[int, dict[str, int], bool]]:
+    """(row index, column map, is_long_table) of each indicator header row."""
+    return [(i, c, lt) for i, c, lt, _ in _headers(g)]
 
 
 def is_long_table(g: Grid) -> bool:
@@ -247,15 +309,15 @@ def _starts(h: str, words: tuple[str, ...]) -> bool:
 # ---------------------------------------------------------------------------
 def recognise(g: Grid) -> list[Form]:
     """All forms in a grid (empty list: none)."""
-    headers = [(i, c) for i, c, lt in indicator_header_rows(g) if not lt]
+    headers = [(i, c, d) for i, c, lt, d in _headers(g) if not lt]
     forms = []
     prev_end = 0
-    for k, (hi, cols) in enumerate(headers):
+    for k, (hi, cols, depth) in enumerate(headers):
         next_hi = headers[k + 1][0] if k + 1 < len(headers) else len(g.rows)
         end = _indicator_end(g, hi, cols, next_hi)
         # the next form's top: its title/project/funds rows lie between this form's footer and its header
         foot_end = _footer_end(g, end, next_hi) if k + 1 < len(headers) else len(g.rows)
-        forms.append(_form(g, prev_end, hi, cols, end, foot_end))
+        forms.append(_form(g, prev_end, hi, cols, end, foot_end, depth))
         prev_end = foot_end
     return forms
 
@@ -288,7 +350,7 @@ def _footer_end(g: Grid, end: int, next_hi: int) -> int:
     return next_hi
 
 
-def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: int) -> Form:
+def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: int, depth: int = 0) -> Form:
     data: dict[str, Any] = {"perfeval": 1}
     cells: dict[tuple, tuple[int, int]] = {}
     notes: list = []
@@ -296,7 +358,7 @@ def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: in
     _project(g, top, hi, f)
     _funds(g, top, hi, f)
     _goal(g, top, hi, f)
-    _indicators(g, hi, cols, end, f)
+    _indicators(g, hi + depth, cols, end, f)
     _footer(g, end, bottom, cols, f)
     noted = {at for code, at, _ in notes if code == "PE161"}
     for (i, j), v in sorted(g.errors.items()):  # error cells the form does not read (执行率, 完成率 …) are listed too
@@ -388,7 +450,16 @@ def _funds(g: Grid, top: int, hi: int, f: Form) -> None:
             elif key and key not in cols:
                 cols[key] = j
         if "budget" in cols and "executed" in cols:
-            hdr = (i, cols)
+            ns2, depth = _header_span(g, i, FUND_KEYS)
+            if depth:  # 预算数 over 年初预算数 / 全年预算数: the sub labels name the columns
+                cols = {}
+                for j, h in enumerate(ns2):
+                    key = _match(h, FUND_KEYS)
+                    if key == "claimed" and h == "自评得分":
+                        cols["claimed"] = j
+                    elif key and key not in cols:
+                        cols[key] = j
+            hdr = (i, cols, depth)
             break
     unit = f.data.pop("_unit", None)
     if hdr is None:
@@ -396,7 +467,7 @@ def _funds(g: Grid, top: int, hi: int, f: Form) -> None:
         funds["sources"] = []
         f.notes.append(("PE162", None, {}))
         return
-    i0, cols = hdr
+    i0, cols, fdepth = hdr
     block_label = None
     for v in g.rows[i0]:
         if isinstance(v, str) and v.strip():
@@ -411,7 +482,7 @@ def _funds(g: Grid, top: int, hi: int, f: Form) -> None:
     sources = []
     total = None
     total_row = None
-    for i in range(i0 + 1, hi):
+    for i in range(i0 + 1 + fdepth, hi):
         row = g.rows[i]
         label = None
         for j in range(first_num - 1, -1, -1):
