@@ -376,6 +376,8 @@ def _downgrade_to_v1(db: Path) -> None:
 
     con = duckdb.connect(str(db))
     try:
+        for ddl in ("DROP VIEW v_departments", "DROP TABLE department_findings", "DROP TABLE departments"):  # schema 3
+            con.execute(ddl)
         con.execute("UPDATE projects SET status = CASE status WHEN '已评分' THEN 'scored' WHEN '已拒绝' THEN 'rejected' ELSE status END")
         con.execute("DROP VIEW v_departments_by_year")
         con.execute(VIEWS["v_departments_by_year"].replace(f"'{SCORED}'", "'scored'"))
@@ -402,7 +404,7 @@ def test_a_schema_1_store_stays_readable_and_is_migrated_by_the_next_run(years, 
     assert s2["hubei-rural-water.yaml"]["上年总分"]  # last year read from the schema-1 rows
     store = open_store(db)
     try:
-        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")["value"].to_list() == ["2"]
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")["value"].to_list() == ["3"]
         assert set(store.query("SELECT DISTINCT status FROM projects")["status"].to_list()) <= {"已评分", "已拒绝"}
         n = store.query("SELECT sum(scored) AS n FROM v_departments_by_year WHERE year = 2023")["n"][0]
         assert n == sum(r["状态"] == "已评分" for r in read_csv(tmp_path / "o1" / "summary.csv"))
@@ -419,3 +421,67 @@ def test_a_newer_schema_is_refused(years, tmp_path):
     con.close()
     code, out = batch(y1, "--out", tmp_path / "o2", "--db", db)
     assert code == 2 and "PE716" in out
+
+
+DEPT_SRC = ROOT / "examples" / "department" / "target-township-2021.yaml"
+
+
+def dept_year_dir(root: Path, year: int, name: str = "某镇人民政府") -> Path:
+    """The target-form department file as ``year``'s submission, with one project file beside it."""
+    d = root / f"d{year}"
+    d.mkdir()
+    text = DEPT_SRC.read_text("utf-8").replace("  year: 2021", f"  year: {year}").replace("  name: 某镇人民政府", f"  name: {name}")
+    (d / "dept.yaml").write_text(text, "utf-8")
+    (d / "p.yaml").write_text(YEAR.sub(f"  year: {year}", (EXAMPLES / "hubei-rural-water.yaml").read_text("utf-8")), "utf-8")
+    return d
+
+
+def test_department_results_are_stored_and_shown_by_history(tmp_path):
+    db = tmp_path / "r.duckdb"
+    d1, d2 = dept_year_dir(tmp_path, 2020), dept_year_dir(tmp_path, 2021, name="某镇政府")  # renamed; the 单位编码 stays
+    for d, out in ((d1, "o1"), (d2, "o2"), (d2, "o2b")):  # the second year, then a re-run of it
+        code, output = batch(d, "--out", tmp_path / out, "--db", db)
+        assert code in (0, 1) and "部门整体自评 1 份" in output, output
+    assert "替换已有记录 1 份" in output
+    dept = {r["年度"]: r for f in ("o1", "o2b") for r in read_csv(tmp_path / f / "department.csv")}
+    store = open_store(db)
+    try:
+        rows = store.query("SELECT department_key, year, name, status, total, grade_word, linked_projects FROM departments ORDER BY year")
+        assert rows["department_key"].to_list() == ["code:501001", "code:501001"] and rows["year"].to_list() == [2020, 2021]
+        assert rows["status"].to_list() == ["已评分", "已评分"]
+        assert [f"{t:.2f}" for t in rows["total"].to_list()] == [dept["2020"]["总分"], dept["2021"]["总分"]]
+        n = store.query("SELECT count(*) AS n FROM department_findings WHERE year = 2021")["n"][0]
+        assert n == int(dept["2021"]["错误数"]) + int(dept["2021"]["警告数"]) + store.query(
+            "SELECT infos FROM departments WHERE year = 2021")["infos"][0]
+        v = store.query("SELECT year, prev_total, change FROM v_departments ORDER BY year")
+        assert v["prev_total"][0] is None and v["prev_total"][1] == pytest.approx(rows["total"][0])
+        assert store.count("projects") == 2  # the project beside it, one per year
+    finally:
+        store.close()
+    h = history(db, "--department", "某镇政府")  # the new name finds both years (matched by the 单位编码)
+    whole = [r for r in h if r["kind"] == "department"]
+    assert [(r["year"], r["department"], r["status_zh"]) for r in whole] == [(2020, "某镇人民政府", "已评分"), (2021, "某镇政府", "已评分")]
+    assert [f"{r['total']:.2f}" for r in whole] == [dept["2020"]["总分"], dept["2021"]["总分"]]
+    assert [r["year"] for r in history(db, "--code", "501001")] == [2020, 2021]
+    res = CliRunner().invoke(main, ["history", "--db", str(db), "--department", "某镇政府"])
+    assert res.exit_code == 0 and "（部门整体）" in res.output and "501001" in res.output, res.output
+
+
+def test_a_schema_2_store_gets_the_department_tables(tmp_path):
+    db = tmp_path / "r.duckdb"
+    d1, d2 = dept_year_dir(tmp_path, 2020), dept_year_dir(tmp_path, 2021)
+    batch(d1, "--out", tmp_path / "o1", "--db", db)
+    con = duckdb.connect(str(db))  # as schema 2 left it: no department tables
+    con.execute("DROP VIEW v_departments")
+    con.execute("DROP TABLE department_findings")
+    con.execute("DROP TABLE departments")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    assert [r["kind"] for r in history(db)] == ["project"]  # readable as it is (read-only: nothing changed)
+    batch(d2, "--out", tmp_path / "o2", "--db", db)
+    store = open_store(db)
+    try:
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")["value"].to_list() == ["3"]
+        assert store.query("SELECT year FROM departments")["year"].to_list() == [2021]
+    finally:
+        store.close()

@@ -51,6 +51,12 @@ def evaluate(units: list[Unit], profile: str | None, limits: Limits) -> list["De
     return evs
 
 
+def money_wan(ex: dict, key: str) -> float | None:
+    """An amount of the department's execution block in 万元 (the unit of every summary and of the store)."""
+    v = ex.get(key)
+    return None if v is None else v * (1.0 if (ex.get("unit") or "万元") == "万元" else 1e-4)
+
+
 def department_table(evs: list["DeptEvaluation"]) -> Table:
     spec = [("文件", TEXT, 40), ("部门", TEXT, 24), ("年度", INT, 6), ("评分规则", TEXT, 22), ("分值来源", TEXT, 16),
             ("状态", TEXT, 8), ("总分", SCORE, 8), ("等级", TEXT, 6), ("文字等级", TEXT, 8), ("自评总分", SCORE, 9),
@@ -69,13 +75,11 @@ def department_table(evs: list["DeptEvaluation"]) -> Table:
         for i in ev.issues:
             if i.severity in (ERROR, WARNING):
                 codes[i.code] = codes.get(i.code, 0) + 1
-        unit_factor = 1.0 if (ex.get("unit") or "万元") == "万元" else 1e-4
         row = [
             ev.file, d.get("name"), d.get("year"), prof.get("title"), prof.get("weights_note"),
             status_zh(r["status"]), total, r.get("grade"), r.get("grade_word"), claimed, r.get("claimed_grade"),
             (claimed - total) if scored and claimed is not None and total is not None else None,
-            ex.get("rate"), None if ex.get("budget") is None else ex["budget"] * unit_factor,
-            None if ex.get("executed") is None else ex["executed"] * unit_factor,
+            ex.get("rate"), money_wan(ex, "budget"), money_wan(ex, "executed"),
             len(r.get("projects") or []) if scored else None, (r.get("rollup") or {}).get("fund_weighted_score"),
             sum(i.severity == ERROR for i in ev.issues), sum(i.severity == WARNING for i in ev.issues),
             "、".join(f"{c}×{n}" if n > 1 else c for c, n in sorted(codes.items())[:8]),

@@ -61,7 +61,7 @@ from .report import (
     top_codes,
 )
 from .storing import StoreError
-from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task
+from .worker import Chunk, Entry, bare_parse, init_worker, process, relocate, run_task, sha256
 from .writers import Staging, Workbook, write_csv
 
 OUTPUTS = ("summary.csv", "summary.xlsx", "issues.csv", "recheck.csv")
@@ -314,6 +314,8 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                     entries[dropped].status = STATUS_DUPLICATE
                 issues += duplicate_issues(pairs, ev.scored, entries)
                 depts = department.evaluate(dept_units, opts.profile, opts.limits) if dept_units else []
+                if session is not None:  # department files are read here, not by a worker: hash them here
+                    hashes.update({u.display: sha256(u.path) for u in dept_units})
                 timings["evaluate"] = time.perf_counter() - t0
                 n_forms = 0
                 links: dict[int, str] = {}
@@ -352,8 +354,9 @@ def run(inputs: list[str], opts: Options, progress: Progress | None = None) -> R
                 if session is not None:
                     progress.stage("写入结果库")
                     t0 = time.perf_counter()
-                    stored = session.write(batch, inputs, opts.profile, progress.stage)
+                    stored = session.write(batch, inputs, opts.profile, progress.stage, depts)
                     stored["not_stored"] = session.not_stored
+                    stored["departments_not_stored"] = session.departments_not_stored
                     stored["previous"] = int(batch.summary["上年总分"].is_not_null().sum()) if "上年总分" in batch.summary.columns else 0
                     timings["store_write"] = time.perf_counter() - t0
                 timings["total"] = time.perf_counter() - t_start

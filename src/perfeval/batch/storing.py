@@ -29,7 +29,7 @@ import polars as pl
 from ..issues import CODES, ERROR, INFO, WARNING, Issue, make_issue
 from ..profile import LEVEL1_NAMES
 from ..scoring.engine import Scored
-from ..status import STATUS_DUPLICATE, STATUS_SCORED
+from ..status import STATUS_DUPLICATE, STATUS_SCORED, status_zh
 from ..store import Prior, Store, key_expr, open_for_run, previous_columns, year_expr
 from ..store.duck import StoreError
 from ..store.yoy import compare, issues_frame
@@ -76,6 +76,7 @@ class Session:
     written: dict[str, int] = field(default_factory=dict)
     committed: bool = False
     hashes: dict[str, str | None] = field(default_factory=dict)  # source file as shown → SHA-256 (from the workers)
+    departments_not_stored: int = 0  # department-wide files without a name or code and year (or repeated in the run)
 
     @classmethod
     def open(cls, path: str, entries: list[Entry] | None = None) -> "Session":
@@ -153,7 +154,8 @@ class Session:
         return out.with_columns(pl.when(pl.col("状态") == STATUS_SCORED).then(pl.col("变化")).otherwise(None).alias("变化"))
 
     # -- 3. write ------------------------------------------------------------------------
-    def write(self, b: Batch, inputs: list[str], profile: str | None, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    def write(self, b: Batch, inputs: list[str], profile: str | None, progress: Callable[[str], None] | None = None,
+              depts: list | None = None) -> dict[str, int]:
         step = progress or (lambda text: None)
         step("结果库：整理数据")
         keys = self.keys.filter(pl.col("stored")).select("sub", "project_key", "year")
@@ -207,7 +209,12 @@ class Session:
             "inputs": json.dumps(list(inputs), ensure_ascii=False),
             "input_hash": _run_hash(hashes), "projects": n, "not_stored": self.not_stored,
         }
-        self.written = self.store.write_run(run, {"projects": projects, "funds": funds, "indicators": indicators, "findings": findings}, step)
+        frames = {"projects": projects, "funds": funds, "indicators": indicators, "findings": findings}
+        if depts:
+            frames["departments"], frames["department_findings"], self.departments_not_stored = department_frames(depts, self.hashes)
+            hashes.update({f: self.hashes.get(f) for f in frames["departments"]["source_file"].to_list()})
+            run["input_hash"] = _run_hash(hashes)
+        self.written = self.store.write_run(run, frames, step)
         return self.written
 
     def commit(self) -> None:
@@ -216,6 +223,50 @@ class Session:
 
     def close(self) -> None:
         self.store.close(discard=not self.committed)
+
+
+def department_key(dept: dict) -> str | None:
+    """A department across years: ``code:<单位编码>`` when it has one (a renamed department keeps its history), else ``name:<名称>``."""
+    code, name = (str(dept.get(k) or "").strip() for k in ("code", "name"))
+    return f"code:{code}" if code else f"name:{name}" if name else None
+
+
+def department_frames(depts: list, hashes: dict[str, str | None]) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """(departments, department_findings, not stored) for the department-wide submissions of a run (``DeptEvaluation``)."""
+    from .department import money_wan
+
+    rows, found, seen, skipped = [], [], set(), 0
+    titles = {c: spec.title for c, spec in CODES.items()}
+    for ev in depts:
+        r = ev.record
+        d = r.get("department") or {}
+        key, year = department_key(d), d.get("year")
+        if key is None or not year or (key, year) in seen:
+            skipped += 1  # no identity (a file that could not be read) or the same department-year twice in this run
+            continue
+        seen.add((key, year))
+        ex, prof, ru = r.get("execution") or {}, r.get("profile") or {}, r.get("rollup") or {}
+        sev = [i.severity for i in ev.issues]
+        rows.append({
+            "department_key": key, "year": int(year), "code": d.get("code"), "name": d.get("name"), "supervisor": d.get("supervisor"),
+            "source_file": ev.file, "source_hash": hashes.get(ev.file), "status": status_zh(r.get("status")),
+            "profile": prof.get("name"), "weights_source": prof.get("weights_source"),
+            "budget": money_wan(ex, "budget"), "executed": money_wan(ex, "executed"), "exec_rate": ex.get("rate"),
+            "total": r.get("total"), "grade": r.get("grade"), "grade_word": r.get("grade_word"),
+            "claimed_total": r.get("claimed_total"), "claimed_grade": r.get("claimed_grade"),
+            "linked_projects": len(r.get("projects") or []), "fund_weighted_score": ru.get("fund_weighted_score"),
+            "errors": sev.count(ERROR), "warnings": sev.count(WARNING), "infos": sev.count(INFO),
+        })
+        found += [{"department_key": key, "year": int(year), "code": i.code, "severity": i.severity, "title": titles.get(i.code),
+                   "indicator": i.indicator, "file": i.file, "line": i.line, "message": i.message} for i in ev.issues]
+    types = {"department_key": pl.String, "year": pl.Int32, "code": pl.String, "name": pl.String, "supervisor": pl.String,
+             "source_file": pl.String, "source_hash": pl.String, "status": pl.String, "profile": pl.String, "weights_source": pl.String,
+             "budget": pl.Float64, "executed": pl.Float64, "exec_rate": pl.Float64, "total": pl.Float64, "grade": pl.String,
+             "grade_word": pl.String, "claimed_total": pl.Float64, "claimed_grade": pl.String, "linked_projects": pl.Int32,
+             "fund_weighted_score": pl.Float64, "errors": pl.Int32, "warnings": pl.Int32, "infos": pl.Int32}
+    ftypes = {"department_key": pl.String, "year": pl.Int32, "code": pl.String, "severity": pl.String, "title": pl.String,
+              "indicator": pl.String, "file": pl.String, "line": pl.Int32, "message": pl.String}
+    return pl.DataFrame(rows, schema=types), pl.DataFrame(found, schema=ftypes), skipped
 
 
 def _show_key(key: str) -> str:

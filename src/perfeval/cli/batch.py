@@ -85,7 +85,9 @@ def _summary(res: _runner.Result, out: str) -> None:
         st = res.stored
         con.print(f"结果库：保存 {st['stored']} 个项目（其中替换已有记录 {st['replaced']} 个）"
                   + (f"，{st['not_stored']} 个未保存（无法识别项目或本批重复，见 PE712/PE713 或拒绝原因）" if st["not_stored"] else "")
-                  + (f"；{st['previous']} 个项目有上年结果，见汇总表“上年总分”“变化”列" if st["previous"] else "；结果库中没有这些项目的上年结果"))
+                  + (f"；{st['previous']} 个项目有上年结果，见汇总表“上年总分”“变化”列" if st["previous"] else "；结果库中没有这些项目的上年结果")
+                  + (f"；部门整体自评 {st['departments']} 份（其中替换已有记录 {st['departments_replaced']} 份）" if st.get("departments") else "")
+                  + (f"，{st['departments_not_stored']} 份部门整体自评未保存（无法读取部门名称和年度，或本批重复）" if st.get("departments_not_stored") else ""))
     con.print("输出：" + "、".join(str(p) for p in res.outputs))
 
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from .schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, VIEWS
+from .schema import COLUMNS, DEPARTMENT_TABLES, MIGRATIONS, PROJECT_TABLES, SCHEMA_VERSION, TABLES, VIEWS
 
 
 class StoreError(Exception):
@@ -202,6 +202,24 @@ class Store:
         )
         return _frame(self.con.sql(sql, params=params or None))
 
+    def department_history(self, code: str | None = None, name: str | None = None) -> pl.DataFrame:
+        """Department-wide results, one row per department-year, oldest first (empty for a store before schema 3)."""
+        if self.version < 3:
+            return pl.DataFrame(schema={c: pl.String for c in ("code", "name")})
+        where, params = [], []
+        if code is not None:
+            where.append("d.code = ?")
+            params.append(code)
+        if name is not None:  # a department renamed between years keeps its history (matched by its key)
+            where.append("d.department_key IN (SELECT department_key FROM departments WHERE name = ?)")
+            params.append(name)
+        sql = (
+            "SELECT d.code, d.name, d.year, d.status, d.total, d.grade, d.grade_word, d.claimed_total, d.exec_rate, "
+            "d.errors, d.warnings, d.infos, d.source_file, d.department_key FROM departments d"
+            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.year, d.code NULLS LAST, d.name"
+        )
+        return _frame(self.con.sql(sql, params=params or None))
+
     def count(self, table: str) -> int:
         if table not in TABLES:
             raise KeyError(table)
@@ -220,8 +238,10 @@ class Store:
     ) -> dict[str, int]:
         """Replace this run's project-years and insert its rows, in one transaction left open until :meth:`commit`.
 
-        ``frames`` holds ``projects``, ``funds``, ``indicators``, ``findings`` with the columns of
-        :data:`.schema.COLUMNS` except ``run_id`` (added here).  Returns ``{"stored", "replaced", "run_id"}``.
+        ``frames`` holds ``projects``, ``funds``, ``indicators``, ``findings`` (and, when the run had
+        department-wide submissions, ``departments`` and ``department_findings``) with the columns of
+        :data:`.schema.COLUMNS` except ``run_id`` (added here).  Each family of tables is replaced by its
+        own key and year.  Returns ``{"stored", "replaced", "departments", "departments_replaced", "run_id"}``.
         """
         if self.read_only:
             raise StoreError("PE718", f"结果库 {self.path} 以只读方式打开，不能写入")
@@ -234,18 +254,20 @@ class Store:
             self.in_transaction = True
             self._migrate()
             run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0])
-            keys = frames["projects"].select("project_key", "year")
-            con.register("_keys", _Arrow(keys))
-            replaced = int(con.execute(
-                "SELECT count(*) FROM projects p JOIN _keys k ON k.project_key = p.project_key AND k.year = p.year"
-            ).fetchall()[0][0])
-            for table in ("findings", "indicators", "funds", "projects"):
-                step(f"结果库：替换 {table}")
-                con.execute(
-                    f"DELETE FROM {table} t USING _keys k WHERE t.project_key = k.project_key AND t.year = k.year"
-                )
-            con.unregister("_keys")
-            for table in ("projects", "funds", "indicators", "findings"):
+            replaced: dict[str, int] = {}
+            for head, family, key in (("projects", PROJECT_TABLES, "project_key"), ("departments", DEPARTMENT_TABLES, "department_key")):
+                if head not in frames:
+                    continue
+                con.register("_keys", _Arrow(frames[head].select(key, "year")))
+                replaced[head] = int(con.execute(
+                    f"SELECT count(*) FROM {head} p JOIN _keys k ON k.{key} = p.{key} AND k.year = p.year").fetchall()[0][0])
+                for table in reversed(family):  # child rows first
+                    step(f"结果库：替换 {table}")
+                    con.execute(f"DELETE FROM {table} t USING _keys k WHERE t.{key} = k.{key} AND t.year = k.year")
+                con.unregister("_keys")
+            for table in (*PROJECT_TABLES, *DEPARTMENT_TABLES):
+                if table not in frames:
+                    continue
                 step(f"结果库：写入 {table}")
                 frame = frames[table].with_columns(pl.lit(run_id, pl.Int32).alias("run_id")).select(COLUMNS[table])
                 con.register("_new", _Arrow(frame))
@@ -256,12 +278,14 @@ class Store:
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, run.get("started_at") or now, now, run.get("perfeval_version"), run.get("profile"),
-                 run.get("inputs"), run.get("input_hash"), run.get("projects"), stored, replaced, run.get("not_stored")],
+                 run.get("inputs"), run.get("input_hash"), run.get("projects"), stored, replaced.get("projects", 0), run.get("not_stored")],
             )
             step("结果库：写入完成，等待提交")
         except duckdb.Error as e:
             raise StoreError("PE718", f"写入结果库 {self.path} 失败：{str(e).splitlines()[0][:300]}；结果库保持运行前的状态") from None
-        return {"stored": stored, "replaced": replaced, "run_id": run_id}
+        return {"stored": stored, "replaced": replaced.get("projects", 0), "run_id": run_id,
+                "departments": frames["departments"].height if "departments" in frames else 0,
+                "departments_replaced": replaced.get("departments", 0)}
 
     def commit(self) -> None:
         import duckdb

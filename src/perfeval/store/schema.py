@@ -1,4 +1,4 @@
-"""The results store's schema (version 2): tables, views, the version stamp and the migrations.
+"""The results store's schema (version 3): tables, views, the version stamp and the migrations.
 
 Documented for analysts in docs/store.md; a test checks that every table and
 view named here is described there.  Changing a table means a new
@@ -6,14 +6,15 @@ view named here is described there.  Changing a table means a new
 the first writing run's transaction; older files stay readable as they are).
 
 Versions: 1 — first release (status codes ``scored``/``rejected``);
-2 — ``projects.status`` holds the words people read (已评分/已拒绝/重复提交, :mod:`perfeval.status`).
+2 — ``projects.status`` holds the words people read (已评分/已拒绝/重复提交, :mod:`perfeval.status`);
+3 — department-wide results (``departments``, ``department_findings``, view ``v_departments``).
 """
 
 from __future__ import annotations
 
 from ..status import STATUS_DUPLICATE, STATUS_REJECTED, STATUS_SCORED, STATUS_ZH
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCORED = STATUS_ZH[STATUS_SCORED]  # the stored status of a scored project (SQL literal below)
 
 TABLES = {
@@ -116,7 +117,51 @@ CREATE TABLE findings (
     message VARCHAR,
     recurring BOOLEAN NOT NULL
 )""",
+    "departments": """
+CREATE TABLE departments (
+    department_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    code VARCHAR,
+    name VARCHAR,
+    supervisor VARCHAR,
+    source_file VARCHAR,
+    source_hash VARCHAR,
+    status VARCHAR NOT NULL,
+    profile VARCHAR,
+    weights_source VARCHAR,
+    budget DOUBLE,
+    executed DOUBLE,
+    exec_rate DOUBLE,
+    total DOUBLE,
+    grade VARCHAR,
+    grade_word VARCHAR,
+    claimed_total DOUBLE,
+    claimed_grade VARCHAR,
+    linked_projects INTEGER,
+    fund_weighted_score DOUBLE,
+    errors INTEGER,
+    warnings INTEGER,
+    infos INTEGER
+)""",
+    "department_findings": """
+CREATE TABLE department_findings (
+    department_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    code VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    title VARCHAR,
+    indicator VARCHAR,
+    file VARCHAR,
+    line INTEGER,
+    message VARCHAR
+)""",
 }
+
+# the tables of one project-year and of one department-year, keyed by (project_key | department_key, year)
+PROJECT_TABLES = ("projects", "funds", "indicators", "findings")
+DEPARTMENT_TABLES = ("departments", "department_findings")
 
 # (table, columns the writer sends, in order) — the frames handed to the store carry exactly these.
 COLUMNS = {
@@ -169,6 +214,17 @@ SELECT p.department, p.year,
        sum(p.warnings) AS warnings
 FROM projects p
 GROUP BY p.department, p.year""",
+    "v_departments": """
+CREATE VIEW v_departments AS
+SELECT d.year, d.code, d.name, d.supervisor, d.status, d.profile, d.weights_source,
+       d.budget, d.executed, d.exec_rate, d.total, d.grade, d.grade_word, d.claimed_total, d.claimed_grade,
+       d.claimed_total - d.total AS claimed_minus_total,
+       prev.total AS prev_total, prev.grade AS prev_grade, d.total - prev.total AS change,
+       d.linked_projects, d.fund_weighted_score, d.errors, d.warnings, d.infos,
+       d.source_file, d.source_hash, d.department_key, d.run_id, r.started_at AS run_started_at, r.perfeval_version
+FROM departments d
+JOIN runs r ON r.run_id = d.run_id
+LEFT JOIN departments prev ON prev.department_key = d.department_key AND prev.year = d.year - 1""",
 }
 
 
@@ -184,4 +240,5 @@ MIGRATIONS: dict[int, list[str]] = {
         "DROP VIEW v_departments_by_year",
         VIEWS["v_departments_by_year"],
     ],
+    2: [TABLES["departments"], TABLES["department_findings"], VIEWS["v_departments"]],
 }
