@@ -315,3 +315,23 @@ def test_carry_over_with_its_share_is_a_part():
           "其他收入300万元，占2.58%；上年结转129.33万元，占1.11%。")
     assert _f(ok) == []  # 2.58 for 2.57 balances the list to 100% (尾差)
     assert _f(ok.replace("11654.33万元，其中", "11754.33万元，其中"))[0][:4] == ("sum", "PE801", 1, 11754.33)
+
+
+# --- one figure compared twice: with the budget, then with last year (r12b, unseen set 5) --------
+def test_second_comparison_of_one_figure_is_checked():
+    # 12.40 + 0.85 = 13.25 last year; 0.85 ÷ 13.25 = 6.42% (6.85% is 0.85 ÷ 12.40, over the current year)
+    text = ("2022年机关“三公”经费支出合计12.40万元，较年初预算数减少7.60万元，下降38.00%，"
+            "较上年支出数减少0.85万元，下降6.85%。")
+    assert _f(text) == [("change", "PE802", 1, 6.85, 6.42)]
+
+
+@pytest.mark.parametrize("text", [
+    # both comparisons right
+    "2022年机关“三公”经费支出合计12.40万元，较年初预算数减少7.60万元，下降38.00%，较上年支出数减少0.85万元，下降6.42%。",
+    # the second change is of a part (其中…), not of the figure before the first comparison
+    "本年收入合计480万元，比上年增加80万元，增长20%，其中财政拨款增加30万元，增长15%。",
+    # a second comparison with the budget of the same figure
+    "本年收入合计480万元，比上年增加80万元，增长20%，较年初预算增加30万元，增长6.67%。",
+])
+def test_second_comparison_clean(text):
+    assert _f(text) == []

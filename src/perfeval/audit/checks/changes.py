@@ -27,7 +27,7 @@ PCT_GAP = re.compile(r"^\s*[,，]?\s*(各|分别|均)?(同比)?(?P<verb>负?(?:�
 AFTER_PCT = re.compile(r"^\s*[,，]\s*(?P<verb>增收|减收|增支|减支|增加|减少|多收|少收)了?\s*$")
 # where the compared quantity is named: "与2023年度相比，一般公共预算财政拨款支出增加"
 NAMED = re.compile(r"(?:同口径)?(?:(?:(?:与|和|同)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:决算数?|预算数?)?)?相比|"
-                   r"(?:比|较)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:决算数?|预算数?|数)?|同比)[,，]?"
+                   r"(?:比|较)(?:上年|去年|上一年|\d{4}年度?)(?:同期)?(?:(?:支出|收入)?(?:决算数?|预算数?|数))?|同比)[,，]?"
                    r"(?P<name>[^,，。；;]*?)(?:各|均|共|分别)?$")
 COMPARED = re.compile(r"比|较|相比|同比")
 RATE_WORD = re.compile(r"(占|完成|执行率|执行进度|完成率)[^%]{0,20}$")
@@ -81,6 +81,15 @@ def _current(doc: Doc, s: Sentence, x: Token, at: int) -> Token | None:
     # share or execution rate of it ("…元，占支出总预算82.27%，同比增加…")
     before = [t for t in s.tokens if t.end <= at and not t.nested and t is not x]
     skipped = 0
+    # "9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": an earlier comparison
+    # of the same figure (amount + rate) stands between it and this one — only when this clause compares too
+    while (len(before) >= 3 and before[-1].kind == "pct" and before[-2].kind == x.kind
+           and PCT_GAP.match(s.text[before[-2].end:before[-1].start])
+           and AMOUNT_VERB.search(s.text[max(0, before[-2].start - 16):before[-2].start])
+           and COMPARED.search(s.text[max(0, before[-2].start - 16):before[-2].start])
+           and re.match(r"[\s,，]*(较|比|与)", s.text[before[-1].end:len(pre)])):
+        del before[-2:]
+        skipped += 1
     while before and before[-1].kind == "pct" and RATE_WORD.search(s.text[max(0, before[-1].start - 24):before[-1].start]):
         before.pop()
         skipped += 1
