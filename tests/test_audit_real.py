@@ -335,3 +335,19 @@ def test_second_comparison_of_one_figure_is_checked():
 ])
 def test_second_comparison_clean(text):
     assert _f(text) == []
+
+
+# --- the budget inside "占年初预算X万元的P%" is no whole; comma-joined parts end at the semicolon (set 6) --
+def test_rate_budget_is_not_the_whole_of_the_list():
+    # 512 + 40 + 36 = 588 = the revenue, not the budget 1300 nor the revenue plus the next clause's expenditure
+    text = ("1-6月，全县完成政府性基金收入588万元，占年初预算1300万元的45.2%，同比下降9.1%，"
+            "其中土地出让收入512万元，配套费收入40万元，污水处理费收入36万元；完成政府性基金支出2210万元，"
+            "占年初预算3400万元的65.0%。")
+    assert _f(text) == []
+
+
+def test_rate_budget_skipped_parts_exceed_the_revenue():
+    # the parts add up to 588, more than the 578 written as the revenue
+    text = ("1-6月，全县完成政府性基金收入578万元，占年初预算1300万元的44.5%，同比下降9.1%，"
+            "其中土地出让收入512万元，配套费收入40万元，污水处理费收入36万元；完成政府性基金支出2210万元。")
+    assert [(k, c) for k, c, *_ in _f(text)] == [("sum", "PE801")]

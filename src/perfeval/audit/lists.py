@@ -18,6 +18,8 @@ NOT_PART = re.compile(r"增|减|上年|去年|同期|比|较|占|预算数|执�
 # a whole is an amount, not a difference or a change: "差值为0.9万元，其中：…" lists no parts of 0.9
 NOT_WHOLE = re.compile(r"差值|差额|相差|增减")
 CHANGE_NAME = re.compile(r"(增加|减少|增长|下降|降低|上升|增|减)了?$|比|较|相比")
+# the budget a rate is taken of, not a whole: "收入969万元，占年初预算2180万元的44.5%，…，其中：…"
+RATE_BASE = re.compile(r"(占|完成|为)(年初|全年|调整后?的?)?预算数?的?\s*$")
 _PROBE = Token(__import__("decimal").Decimal(0), 2, "万元", 0, 0, "")  # any money part
 _ITEM = re.compile(r"^\s*([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．](?!\d))")
 CARRY_OVER = re.compile(r"^(上年|年初)(结转|结余)")
@@ -159,6 +161,13 @@ def find_lists(sentences: list[Sentence]) -> list[PartList]:
             if whole is None:
                 continue
             end = intros[k + 1].start() if k + 1 < len(intros) else len(s.text)
+            # "其中A 866万元，B 35万元，C 68万元；完成…支出4093万元": parts joined by commas end at the semicolon
+            first = _parts_in(s, whole, m.end(), end)[:2]
+            if len(first) == 2:
+                a0 = (first[0].share or first[0].token).end
+                semi = re.search(r"[；;]", s.text[a0:end])
+                if semi and not re.search(r"[；;]", s.text[a0:first[1].token.start]):
+                    end = a0 + semi.start()
             pl = PartList(ws, whole, _parts_in(s, whole, m.end(), end), ambiguous=len(intros) > 1)
             rest = s.text[m.end():].strip(" :：")
             if not pl.parts and not rest and s.line_end:
@@ -228,14 +237,15 @@ def _whole_before(s: Sentence, at: int, sentences: list[Sentence]) -> tuple[Toke
             break
         if t.nested:
             continue
-        if t.kind == "pct":
+        if t.kind == "pct" or RATE_BASE.search(t.name):
             continue
         cand = t
     if cand is not None and (CHANGE_NAME.search(cand.name) or NOT_WHOLE.search(cand.name) or cand.approx):
         return None, s  # "较上年增加10万元，其中：" — a change is no whole
     if cand is not None:
         between = [t for t in s.tokens if cand.end <= t.start < at]
-        if all(t.kind == "pct" for t in between) and at - cand.end <= 40:
+        if all(t.kind == "pct" or RATE_BASE.search(t.name) for t in between) and at - cand.end <= 40 + 16 * any(
+                RATE_BASE.search(t.name) for t in between if t.kind != "pct"):
             return cand, s
         return None, s
     # "…万元。其中：" — the whole ends the previous sentence (on this line or the line before)
