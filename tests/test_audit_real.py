@@ -351,3 +351,20 @@ def test_rate_budget_skipped_parts_exceed_the_revenue():
     text = ("1-6月，全县完成政府性基金收入578万元，占年初预算1300万元的44.5%，同比下降9.1%，"
             "其中土地出让收入512万元，配套费收入40万元，污水处理费收入36万元；完成政府性基金支出2210万元。")
     assert [(k, c) for k, c, *_ in _f(text)] == [("sum", "PE801")]
+
+
+# --- "占年初预算X万元的P%": an execution rate with the budget inside its wording (set 6) ----------------
+def test_rate_of_the_budget_named_in_the_share_wording():
+    # 2764 ÷ 6410 = 43.12%, written 46.1%
+    text = "1-5月，全县完成税收收入2764万元，占年初预算6410万元的46.1%，同比下降4.8%。"
+    assert [(k, c, claimed, exp) for k, c, _, claimed, exp in _f(text)] == [("rate", "PE803", 46.1, 43.1)]
+
+
+@pytest.mark.parametrize("text", [
+    "1-5月，全县完成税收收入2764万元，占年初预算6410万元的43.1%，同比下降4.8%。",
+    # 1337 ÷ 3008 = 44.448% by the printed figures, but an actual printed in whole 万元 may be up to 1337.5,
+    # and 1337.5 ÷ 3008 = 44.465% rounds to 44.5%: not provably wrong
+    "1-5月，全县完成基金收入1337万元，占年初预算3008万元的44.5%。",
+])
+def test_rate_of_the_budget_named_in_the_share_wording_clean(text):
+    assert _f(text) == []

@@ -4,7 +4,8 @@ Forms read, within one clause group (up to the previous "；" or "其中"):
 
 - a budget ("…预算数/预算/预算为") and an actual ("执行数/实际支出/支出决算/决算数…") amount, then
   "执行率/完成率/完成预算(的)/完成年初预算的 Z%";
-- "支出决算为17.06万元，完成预算27万元的63.2%" (the budget inside the rate's wording);
+- "支出决算为17.06万元，完成预算27万元的63.2%", "收入4348万元，占年初预算10065万元的43.2%" (the budget
+  inside the rate's wording);
 - "决算数为A万元…决算数小于预算数X万元…完成预算Z%" (the budget is A ± X).
 """
 
@@ -13,11 +14,14 @@ from __future__ import annotations
 import re
 
 from ..model import Doc, Finding, check, printed, ratio_ok, truncated
-from ..text import Sentence, Token
+from ..text import MONEY, Sentence, Token
+
+MONEY_ROUNDED = ("万元", "亿元")
 
 RATE_NAME = re.compile(r"(执行率|执行进度|完成率|完成(?:年初|全年|调整后?)?预算(?:数)?(?:\s*[\d.,]+\s?(?:亿元|万元|元))?|支出进度|"
+                       r"(?:占|为)(?:年初|全年|调整后?)?预算(?:数)?\s*[\d.,]+\s?(?:亿元|万元|元)|"
                        r"为(?:年初|调整后?)?预算(?:数)?)(?:的)?(?:为|是|达到|达)?\s*$")
-INLINE_BUDGET = re.compile(r"完成(?:年初|全年|调整后?)?预算(?:数)?\s*$")
+INLINE_BUDGET = re.compile(r"(?:完成|占|为)(?:年初|全年|调整后?)?预算(?:数)?\s*$")
 BUDGET = re.compile(r"(预算数|预算|预算资金|预算金额|预算安排|批复预算|调整预算|调整后预算数?)(为|是)?$")
 ACTUAL = re.compile(r"(执行数|执行金额|实际支出|实际执行|实际完成|实际使用|决算数|决算|支出决算|已支出|已执行|已使用)(为|是)?$")
 DIFF = re.compile(r"(?:决算数?|支出)?(?P<dir>大于|多于|超过|超出|高于|小于|少于|低于)预算(?:数)?\s*$|"
@@ -69,7 +73,10 @@ def rates(doc: Doc) -> list[Finding]:
             budget = b.yuan if sign == 0 else a.yuan + sign * b.yuan
             if budget <= 0:
                 continue
-            ok, expected = ratio_ok(z.value, z.decimals, a.yuan, a.half, budget, b.half + (a.half if sign else 0))
+            # an actual printed in whole 万元/亿元 ("完成969万元") is a rounded figure: spending seldom lands on
+            # a whole 万元, so half of the printed unit is allowed (budgets keep the 2-decimal assumption)
+            a_half = a.half if a.decimals or a.unit not in MONEY_ROUNDED else MONEY[a.unit] / 2
+            ok, expected = ratio_ok(z.value, z.decimals, a.yuan, a_half, budget, b.half + (a_half if sign else 0))
             if ok:
                 continue
             shown = printed(s, b) if sign == 0 else f"{printed(s, a)}{'+' if sign > 0 else '−'}{printed(s, b)}"
