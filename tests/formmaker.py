@@ -44,6 +44,7 @@ class Layout:
     no_score: bool = False  # no 得分 column
     levels: str = "merged"  # "merged" | "repeated" | "blank"
     numbers_as_text: bool = False
+    thousands: bool = False  # numbers as text with thousands separators and every digit ("1,800,000", "207.4538")
     rate_as_text: bool = True
     footer: bool = True
     total_formula: bool = False  # 年度资金总额 as formulas with cached values
@@ -55,7 +56,7 @@ def _num(v: Any, lay: Layout) -> Any:
     if v is None:
         return ""
     if lay.numbers_as_text and isinstance(v, (int, float)):
-        return f"{v:g}"
+        return f"{v:,}" if lay.thousands else f"{v:g}"
     return v
 
 

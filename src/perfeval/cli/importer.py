@@ -72,7 +72,7 @@ def import_cmd(files, out, force, max_bytes, max_aliases):
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(_header(f, d.place, d.excel, k, len(docs)) + dump(data))
             con.print(escape(f"已写入 {path}（来自 {f}：{d.place}）"))
-            loc = CellLocator(f, d.place)
+            loc = CellLocator(f, d.place, d.places)
             notes = [relocate(i, loc) for i in d.loaded.issues]
             if notes:
                 print_issues(notes)

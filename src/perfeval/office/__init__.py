@@ -13,19 +13,22 @@ File → grids: :mod:`.grids`; grids → forms: :mod:`.recognise`; docs/import.m
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..declare.load import DEFAULT_LIMITS, Limits, Loaded
 from ..issues import Issue, make_issue
 from ..profile import get_profile, packaged_profiles
-from .grids import OFFICE_SUFFIXES, Grid, OfficeError, col_letter, read_grids
-from .recognise import Form, is_long_table, recognise, submission
+from .grids import OFFICE_SUFFIXES, Grid, OfficeError, cell_name, col_letter, read_grids
+from .recognise import Form, indicator_header_rows, is_long_table, norm, recognise, submission
 
 __all__ = ["CELL_BASE", "OFFICE_SUFFIXES", "FormDoc", "decode", "forms_in_grids", "is_office_path", "lying_extension", "read_forms"]
 
 #: encoded line = row * CELL_BASE + column (1-based); below CELL_BASE a line means "no cell"
 CELL_BASE = 1000
+#: a form continued in a later Word/PDF table: line = part * PART_BASE + row * CELL_BASE + column
+PART_BASE = 100_000_000
 
 
 @dataclass
@@ -35,6 +38,23 @@ class FormDoc:
     place: str  # sheet / table
     excel: bool
     loaded: Loaded
+    places: tuple[str, ...] = ()  # a form continued over several tables: each part's table ("表1", "表2")
+
+
+@dataclass
+class JoinedGrid(Grid):
+    """Word/PDF tables of one form split by a page break, read as one grid; cells keep their own table's name."""
+
+    parts: tuple[tuple[int, str, int], ...] = ()  # (first row index in ``rows``, place, row0) of each table
+
+    def part(self, i: int) -> tuple[int, int, str, int]:
+        k = max(n for n, (start, _, _) in enumerate(self.parts) if start <= i)
+        start, place, row0 = self.parts[k]
+        return k, start, place, row0
+
+    def where(self, i: int, j: int) -> str:
+        _, start, place, row0 = self.part(i)
+        return cell_name(place, self.excel, row0 + i - start, j + 1)
 
 
 def is_office_path(path: str | os.PathLike) -> bool:
@@ -45,6 +65,9 @@ def encode(g: Grid, at: tuple[int, int] | None) -> int | None:
     if at is None:
         return None
     i, j = at
+    if isinstance(g, JoinedGrid) and g.parts:
+        k, start, _, row0 = g.part(i)
+        return k * PART_BASE + (row0 + i - start) * CELL_BASE + (j + 1)
     return (g.row0 + i) * CELL_BASE + (j + 1)
 
 
@@ -52,8 +75,60 @@ def decode(pos: int | None) -> tuple[int | None, str | None]:
     """(row, column letter) of an encoded cell position; ``(None, None)`` when it names no cell."""
     if pos is None or pos < CELL_BASE:
         return None, None
-    row, col = divmod(pos, CELL_BASE)
+    row, col = divmod(pos % PART_BASE, CELL_BASE)
     return row, col_letter(col)
+
+
+def part_of(pos: int | None) -> int:
+    """Which table of a form continued over several tables an encoded position is in (0: the first)."""
+    return 0 if pos is None else pos // PART_BASE
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _width(g: Grid) -> int:
+    return max((len(r) for r in g.rows), default=0)
+
+
+def _has_label(g: Grid, word: str) -> bool:
+    return any(isinstance(v, str) and norm(v) == word for r in g.rows for v in r)
+
+
+def _continues(prev: Grid, g: Grid) -> bool:
+    """Is Word/PDF table ``g`` the rest of the form begun in ``prev``, cut by a page break?
+
+    Only tables (never worksheets), with no text between them (a page number at most), and either
+    ``prev`` holds a form's indicator header and ``g`` has none of its own (or only a repeated one on its first
+    row, on a table of the same width), or ``prev`` is the top of a form (项目名称 …) without indicators and
+    ``g`` carries on with no 项目名称 of its own.
+    """
+    if prev.excel or g.excel or any(_CJK.search(t) for t in g.context):
+        return False
+    heads = indicator_header_rows(g)
+    if indicator_header_rows(prev):
+        if not heads:
+            return not _has_label(g, "项目名称")
+        first = next((i for i, r in enumerate(g.rows) if any(v not in (None, "") for v in r)), 0)
+        return heads[0][0] == first and _width(prev) == _width(g)
+    return _has_label(prev, "项目名称") and not _has_label(g, "项目名称")
+
+
+def join_continued(grids: list[Grid]) -> list[Grid]:
+    """Word tables split by a page break and PDF tables over two pages joined back into one grid per form."""
+    out: list[Grid] = []
+    for g in grids:
+        if out and _continues(out[-1], g):
+            prev = out[-1]
+            parts = prev.parts if isinstance(prev, JoinedGrid) and prev.parts else ((0, prev.place, prev.row0),)
+            off = len(prev.rows)
+            out[-1] = JoinedGrid(prev.place, prev.excel, prev.rows + g.rows, prev.row0, list(prev.context),
+                                 {**prev.errors, **{(i + off, j): v for (i, j), v in g.errors.items()}},
+                                 prev.percent | {(i + off, j) for i, j in g.percent},
+                                 parts=parts + ((off, g.place, g.row0),))
+        else:
+            out.append(g)
+    return out
 
 
 def _profile_from(g: Grid, form: Form) -> str | None:
@@ -125,7 +200,7 @@ def forms_in_grids(grids: list[Grid], file: str) -> tuple[list[tuple[Grid, Form,
     """(grid, form, v1 data) of every form, and whether a long table was seen instead."""
     found = []
     long_table = False
-    for g in grids:
+    for g in join_continued(grids):
         forms = recognise(g)
         if not forms and is_long_table(g):
             long_table = True
@@ -173,5 +248,6 @@ def read_forms(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, display
         ld = Loaded(file=key, data=data, lines=_lines(f, data))
         for code, at, params in f.notes:
             ld.issues.append(make_issue(code, file=key, line=encode(g, at), **params))
-        docs.append(FormDoc(key, file, g.place, g.excel, ld))
+        places = tuple(p for _, p, _ in g.parts) if isinstance(g, JoinedGrid) else ()
+        docs.append(FormDoc(key, file, g.place, g.excel, ld, places))
     return docs, []

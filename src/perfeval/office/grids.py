@@ -385,8 +385,11 @@ def _xls(raw: bytes, limits: Limits) -> list[Grid]:
                     row.append(cell.value)
                 elif t == xlrd.XL_CELL_BOOLEAN:
                     row.append(bool(cell.value))
-                elif t == xlrd.XL_CELL_DATE:
-                    row.append(cell.value)
+                elif t == xlrd.XL_CELL_DATE:  # a date serial with a date format: the date the user sees
+                    try:
+                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        row.append(cell.value)
                 else:
                     row.append(cell.value)
             rows.append(row)

@@ -26,6 +26,7 @@ that is not read is reported, so nothing is silently dropped.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -51,10 +52,31 @@ def norm(v: Any) -> str:
     return s.rstrip(":：")
 
 
+_WRAPPED = re.compile(r"(.?)[ \t\u3000]*\r?\n[ \t\u3000]*(.?)")
+_JOINS = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9%％.≥≤=<>≧≦＞＜═/（）()]")
+
+
+def oneline(s: str) -> str:
+    """A cell's text typed on several lines ("社会效益\n指标", "≥1200\n人") as the one line it means: a line
+    break between Chinese characters, digits or signs is dropped, between two Latin words it is a space."""
+    if "\n" not in s:
+        return s
+
+    def join(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        return a + ("" if not a or not b or _JOINS.match(a) or _JOINS.match(b) else " ") + b
+
+    return _WRAPPED.sub(join, s).strip()
+
+
 def text(v: Any) -> str:
-    """Cell content as text (numbers without a spurious .0)."""
+    """Cell content as text (numbers without a spurious .0; a date as 2024-11-30)."""
     if v is None:
         return ""
+    if isinstance(v, datetime.datetime):
+        return v.date().isoformat() if v.time() == datetime.time() else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float):
@@ -310,6 +332,17 @@ def _starts(h: str, words: tuple[str, ...]) -> bool:
 def recognise(g: Grid) -> list[Form]:
     """All forms in a grid (empty list: none)."""
     headers = [(i, c, d) for i, c, lt, d in _headers(g) if not lt]
+    # a header repeated on the next page (Word table split by a page break, PDF over two pages) with no footer
+    # between continues the form above it: its rows are skipped, not read as a new form
+    repeats: set[int] = set()
+    k = 1
+    while k < len(headers):
+        (h0, c0, d0), (h1, c1, d1) = headers[k - 1], headers[k]
+        if c0 == c1 and d0 == d1 and _indicator_end(g, h0, c0, h1) == h1:
+            repeats.update(range(h1, h1 + d1 + 1))
+            headers[k - 1:k + 1] = [(h0, c0, d0)]
+            continue
+        k += 1
     forms = []
     prev_end = 0
     for k, (hi, cols, depth) in enumerate(headers):
@@ -317,7 +350,7 @@ def recognise(g: Grid) -> list[Form]:
         end = _indicator_end(g, hi, cols, next_hi)
         # the next form's top: its title/project/funds rows lie between this form's footer and its header
         foot_end = _footer_end(g, end, next_hi) if k + 1 < len(headers) else len(g.rows)
-        forms.append(_form(g, prev_end, hi, cols, end, foot_end, depth))
+        forms.append(_form(g, prev_end, hi, cols, end, foot_end, depth, repeats))
         prev_end = foot_end
     return forms
 
@@ -350,7 +383,8 @@ def _footer_end(g: Grid, end: int, next_hi: int) -> int:
     return next_hi
 
 
-def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: int, depth: int = 0) -> Form:
+def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: int, depth: int = 0,
+          repeats: set[int] | frozenset[int] = frozenset()) -> Form:
     data: dict[str, Any] = {"perfeval": 1}
     cells: dict[tuple, tuple[int, int]] = {}
     notes: list = []
@@ -358,7 +392,7 @@ def _form(g: Grid, top: int, hi: int, cols: dict[str, int], end: int, bottom: in
     _project(g, top, hi, f)
     _funds(g, top, hi, f)
     _goal(g, top, hi, f)
-    _indicators(g, hi + depth, cols, end, f)
+    _indicators(g, hi + depth, cols, end, f, repeats)
     _footer(g, end, bottom, cols, f)
     noted = {at for code, at, _ in notes if code == "PE161"}
     for (i, j), v in sorted(g.errors.items()):  # error cells the form does not read (执行率, 完成率 …) are listed too
@@ -583,8 +617,8 @@ def _target(g: Grid, i: int, cols: dict[str, int]) -> tuple[Any, int | None]:
     if tv is not None and isinstance(tv, (int, float)) and not isinstance(tv, bool) and (i, tj) in g.percent:
         tv = f"{_pct_num(tv)}%"
     nature = norm(cell("nature")) if "nature" in cols else ""
-    unit = text(cell("unit")) if "unit" in cols else ""
-    t = text(tv)
+    unit = oneline(text(cell("unit"))) if "unit" in cols else ""
+    t = oneline(text(tv))
     if "nature" in cols or "unit" in cols:
         if nature in _QUAL_NATURE:
             return t, tj
@@ -602,19 +636,22 @@ def _pct_num(v: float) -> str:
     return str(int(x)) if x == int(x) else repr(x)
 
 
-def _indicators(g: Grid, hi: int, cols: dict[str, int], end: int, f: Form) -> None:
+def _indicators(g: Grid, hi: int, cols: dict[str, int], end: int, f: Form,
+                repeats: set[int] | frozenset[int] = frozenset()) -> None:
     inds = []
     l1 = l2 = ""
     used = set(cols.values())
     for i in range(hi + 1, end):
+        if i in repeats:
+            continue  # the header repeated at the top of the next page
         row = g.rows[i]
 
         def cell(key: str, row=row) -> Any:
             j = cols.get(key)
             return row[j] if j is not None and j < len(row) else None
 
-        v1, v2 = text(cell("level1")), text(cell("level2"))
-        name = text(cell("name"))
+        v1, v2 = oneline(text(cell("level1"))), oneline(text(cell("level2")))
+        name = oneline(text(cell("name")))
         if norm(v1) in ("一级指标",):  # a repeated header row (page break)
             continue
         target, tj = _target(g, i, cols)
@@ -623,7 +660,7 @@ def _indicators(g: Grid, hi: int, cols: dict[str, int], end: int, f: Form) -> No
         if isinstance(actual_v, (int, float)) and not isinstance(actual_v, bool) and aj is not None and (i, aj) in g.percent:
             actual = f"{_pct_num(actual_v)}%"
         else:
-            actual = text(actual_v)
+            actual = oneline(text(actual_v))
         weight = _num(g, i, cols["weight"]) if "weight" in cols else None
         claimed = _num(g, i, cols["claimed"]) if "claimed" in cols else None
         note = text(cell("note"))
@@ -661,6 +698,9 @@ def _indicators(g: Grid, hi: int, cols: dict[str, int], end: int, f: Form) -> No
                 continue  # the block label (绩效指标) merged down the left edge
             f.notes.append(("PE164", (i, j), {"value": text(v)[:40]}))
     f.data["indicators"] = inds
+    if "weight" not in cols and inds:
+        # no 分值 column: every weight is the rule's (equal shares within each 一级指标), not the department's
+        f.notes.append(("PE165", (f.header_row, cols["name"]), {"count": len(inds)}))
 
 
 def _footer(g: Grid, end: int, bottom: int, cols: dict[str, int], f: Form) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..declare.load import DEFAULT_LIMITS, Limits, Loaded
 from ..issues import Location
-from ..office import decode, read_forms
+from ..office import decode, part_of, read_forms
 from ..office.grids import OFFICE_SUFFIXES, OLE_MAGIC, PDF_MAGIC, ZIP_MAGIC
 from . import Document, Locator, Reader, register
 
@@ -23,10 +23,12 @@ class CellLocator(Locator):
     """Positions are cells encoded as ``row * 1000 + column`` in one sheet / Word table / PDF table."""
 
     sheet: str = ""
+    places: tuple[str, ...] = ()  # a form continued over several Word/PDF tables: each part's name
 
     def __call__(self, pos: int | None) -> Location:
         row, col = decode(pos)
-        return Location(self.file, self.sheet, row, col)
+        k = part_of(pos)
+        return Location(self.file, self.places[k] if 0 < k < len(self.places) else self.sheet, row, col)
 
 
 def sniff(head: bytes, path: str) -> bool:
@@ -43,7 +45,7 @@ def read(path: str, limits: Limits = DEFAULT_LIMITS, display: str | None = None,
     for d in docs:
         key = file if len(docs) == 1 else f"{file}\x00{d.key.rsplit('#', 1)[1]}"
         d.loaded.file = key
-        out.append(Document(d.loaded, key=key, file=file, locator=CellLocator(file, d.place)))
+        out.append(Document(d.loaded, key=key, file=file, locator=CellLocator(file, d.place, d.places)))
     return out
 
 
