@@ -289,3 +289,28 @@ def test_dates_in_time_indicators_read_as_the_date_shown(tmp_path):
     subprocess.run([soffice, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=120)
     assert summary(results(evaluate([str(tmp_path / "d.xls")]))[0]) == want
+
+
+def test_hidden_rows_and_columns_are_read_and_named(tmp_path):
+    """What the user does not see is still in the file: an indicator in a hidden row is read (a form is never partly
+    dropped) with a warning naming it (PE166); a hidden helper column's content stays listed (PE164)."""
+    import openpyxl
+
+    from formmaker import Layout, build
+    from test_office import load
+
+    sub = load(ROOT / "examples/national-clinic-equipment.yaml")
+    out = tmp_path / "hidden.xlsx"
+    write_xlsx(str(out), {"Sheet1": [build(sub, Layout())]})
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == sub["indicators"][1]["name"])
+    ws.row_dimensions[row].hidden = True
+    ws.cell(row, 12).value = "辅助计算"
+    ws.column_dimensions["L"].hidden = True
+    wb.save(out)
+    ev = evaluate([str(out)])
+    assert summary(results(ev)[0]) == summary(twin(tmp_path, sub))
+    (h,) = [i for i in ev.issues if i.code == "PE166"]
+    assert h.format().startswith(f"{out}:Sheet1!") and h.line == row and sub["indicators"][1]["name"] in h.message
+    assert [i.format().split(" ")[0] for i in ev.issues if i.code == "PE164"] == [f"{out}:Sheet1!L{row}:"]

@@ -67,6 +67,8 @@ class Grid:
     context: list[str] = field(default_factory=list)  # text before the table (Word/PDF titles)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (i, j) -> "#DIV/0!"
     percent: set[tuple[int, int]] = field(default_factory=set)  # (i, j) of percent-formatted numbers
+    hidden_rows: set[int] = field(default_factory=set)  # i of rows hidden in the workbook (xlsx)
+    hidden_cols: set[int] = field(default_factory=set)  # j of columns hidden in the workbook (xlsx)
 
     @property
     def height(self) -> int:
@@ -290,6 +292,25 @@ def _scan_sheet(xml: bytes, pct_styles: set[int]) -> tuple[int, int, dict[tuple[
     return max_r, max_c, errors, pct
 
 
+_ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+_COL_HIDDEN = re.compile(rb'<(?:\w+:)?col\b[^>]*?/?>')
+_MIN_MAX = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
+
+
+def _hidden(xml: bytes) -> tuple[set[int], set[int]]:
+    """0-based rows and columns a worksheet hides (what the user does not see when opening the file)."""
+    if b'hidden="' not in xml:
+        return set(), set()
+    rows = {int(a or b) - 1 for a, b in _ROW_HIDDEN.findall(xml)}
+    cols: set[int] = set()
+    for tag in _COL_HIDDEN.findall(xml):
+        if re.search(rb'\bhidden="(?:1|true)"', tag):
+            m = _MIN_MAX.search(tag)
+            if m and int(m.group(2)) - int(m.group(1)) < MAX_COLS:
+                cols.update(range(int(m.group(1)) - 1, int(m.group(2))))
+    return rows, cols
+
+
 def _xlsx(raw: bytes, limits: Limits) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
@@ -306,7 +327,7 @@ def _xlsx(raw: bytes, limits: Limits) -> list[Grid]:
             max_r, max_c, errors, pct = _scan_sheet(xml, pct_styles)
             if max_r > MAX_ROWS or max_c > MAX_COLS:
                 raise OfficeError("PE158", place=name, rows=max_r, cols=max_c, max_rows=MAX_ROWS, max_cols=MAX_COLS)
-            scans[name] = (errors, pct)
+            scans[name] = (errors, pct, _hidden(xml))
     wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     grids = []
     for meta in wb.sheets_metadata:
@@ -316,8 +337,8 @@ def _xlsx(raw: bytes, limits: Limits) -> list[Grid]:
         rows = [list(r) for r in sh.to_python(skip_empty_area=False)]
         merges = sh.merged_cell_ranges or []
         _expand(rows, [((a[0], a[1]), (b[0], b[1])) for a, b in merges])
-        errors, pct = scans[meta.name]
-        g = Grid(meta.name, True, rows)
+        errors, pct, (hrows, hcols) = scans[meta.name]
+        g = Grid(meta.name, True, rows, hidden_rows=hrows, hidden_cols=hcols)
         g.errors = {(r - 1, c - 1): v for (r, c), v in errors.items()}
         g.percent = {(r - 1, c - 1) for (r, c) in pct}
         for (i, j) in g.errors:

@@ -682,6 +682,9 @@ def _indicators(g: Grid, hi: int, cols: dict[str, int], end: int, f: Form,
             ind["note"] = note
         pos = len(inds)
         inds.append(ind)
+        if i in g.hidden_rows or g.hidden_cols & {cols[k] for k in ("name", "target", "actual", "weight", "claimed") if k in cols}:
+            hid = i in g.hidden_rows
+            f.notes.append(("PE166", (i, cols["name"]), {"what": "行" if hid else "列", "indicator": name}))
         f.cells[("indicators", pos)] = (i, cols["name"])
         for key, ck in (("level1", "level1"), ("level2", "level2"), ("name", "name"), ("target", "target"),
                         ("actual", "actual"), ("weight", "weight"), ("claimed_score", "claimed"), ("note", "note")):
