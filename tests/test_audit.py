@@ -33,7 +33,7 @@ def invoke(*args):
 
 # --- the examples: exactly the expected findings, nothing else --------------------------
 def test_every_narrative_has_a_case_file():
-    texts = sorted(p for p in NARR.iterdir() if p.suffix in (".txt", ".md"))
+    texts = sorted(p for p in NARR.iterdir() if p.suffix in (".txt", ".md", ".docx", ".pdf"))
     assert len(texts) >= 3
     assert {p.name.split(".")[0] for p in CASES} == {p.stem for p in texts}
 
@@ -66,7 +66,7 @@ def test_seed_is_the_shared_seed():
 
 # --- one module per check kind, each registered -----------------------------------------
 def test_registered_kinds():
-    assert set(CHECKS) == {"share", "sum", "change", "rate", "quantity", "placeholder", "against", "points"}
+    assert set(CHECKS) == {"share", "sum", "change", "rate", "quantity", "placeholder", "against", "points", "table"}
 
 
 SHARE_BAD = [

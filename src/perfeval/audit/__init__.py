@@ -60,8 +60,9 @@ class Audit:
 
 
 def audit_lines(lines: list[Line], file: str | None = None, facts: dict | None = None,
-                kinds: tuple[str, ...] | None = None) -> list[Finding]:
+                kinds: tuple[str, ...] | None = None, tables: list | None = None) -> list[Finding]:
     doc = Doc(split(lines), file, facts)
+    doc.tables = tables or []
     doc.lists = find_lists(doc.sentences)
     out: list[Finding] = []
     for kind, fn in CHECKS.items():
@@ -215,7 +216,7 @@ def audit_source(src: Source, facts: dict | None = None, cands: list[Candidate] 
         a.against = ("文中附表：表中文字与本表数据核对" if src.in_report else "与本文件自身的数据核对") + (
             "和评分结果" if score and facts.get("total") is not None else "")
     kinds = tuple(k for k in CHECKS if k != "placeholder") if src.in_report else None  # the report's table rows have them
-    a.findings = audit_lines(src.lines, src.file, facts, kinds)
+    a.findings = audit_lines(src.lines, src.file, facts, kinds, tables=src.tables)
     _place(a.findings, src)
     return a
 

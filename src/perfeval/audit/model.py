@@ -108,6 +108,7 @@ class Doc:
             s.index = i
         self.file = file
         self.facts = facts  # the submission's data and computed results, when audited against one
+        self.tables: list = []  # the document's 决算 tables (audit.tables.Table), for the table checks
         years = [s.year for s in sentences if s.year]
         self.year = max(set(years), key=years.count) if years else None
         self.names: dict[str, list[tuple[Sentence, Token]]] = {}

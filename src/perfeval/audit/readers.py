@@ -28,6 +28,7 @@ from typing import Any
 from ..declare.load import DEFAULT_LIMITS, Limits
 from ..issues import Issue, Location, make_issue
 from .narrative import narrative_lines
+from .tables import docx_tables, pdf_page, tables_from_grids
 from .text import Line
 
 TEXT_EXT = (".txt", ".md", ".markdown", ".text")
@@ -66,6 +67,7 @@ class Source:
     document: Any = None  # the registry's Document (for scoring)
     embedded: list = field(default_factory=list)  # forms found inside a report (registry Documents)
     in_report: bool = False  # a form inside a report: its cells are also the report's table rows (placeholders found there)
+    tables: list = field(default_factory=list)  # the 决算 tables of a .docx/.pdf (audit.tables.Table)
 
     @property
     def ok(self) -> bool:
@@ -131,6 +133,15 @@ def _docx(path: Path, src: Source) -> None:
                     last = c._tc
                     cells.append(c.text.replace("\n", " ").strip())
                 src.lines.append(Line("\t".join(cells), n, table=True))
+    _attach_tables(src, lambda: docx_tables(d.element.body, src.lines))
+
+
+def _attach_tables(src: Source, extract) -> None:
+    """The document's tables for the table checks; a table that cannot be read is a warning, not a failure."""
+    try:
+        src.tables = extract()
+    except Exception as e:  # noqa: BLE001 - an odd table must not stop the audit of the text
+        src.issues.append(make_issue("PE829", file=src.file, reason=f"{type(e).__name__}: {str(e)[:120]}"))
 
 
 def _pdf(path: Path, src: Source) -> None:
@@ -147,12 +158,26 @@ def _pdf_lines(path: Path, src: Source) -> None:
     import pdfplumber
 
     n = 0
+    grids: list = []
+    row_lines: dict = {}
+    after: dict = {}
     with pdfplumber.open(str(path)) as pdf:
         for pno, page in enumerate(pdf.pages, 1):
             text = page.extract_text() or ""
-            for t in text.splitlines():
+            texts = text.splitlines()
+            inside = [False] * len(texts)
+            try:  # ruled tables (only on pages that draw lines); lines inside a table are table rows
+                inside, g, rl, af = pdf_page(page, pno, texts, n + 1)
+                grids += g
+                row_lines.update(rl)
+                after.update(af)
+            except Exception as e:  # noqa: BLE001 - an odd table must not stop the audit of the text
+                src.issues.append(make_issue("PE829", file=src.file, reason=f"第{pno}页：{type(e).__name__}: {str(e)[:100]}"))
+            for k, t in enumerate(texts):
                 n += 1
-                src.lines.append(Line(t, n, pno))
+                src.lines.append(Line(t, n, pno, table=inside[k]))
+    if grids:
+        _attach_tables(src, lambda: tables_from_grids(grids, after, row_lines))
     if not any(ln.text.strip() for ln in src.lines):
         src.issues.append(make_issue("PE842", file=src.file))
 

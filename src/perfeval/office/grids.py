@@ -69,6 +69,10 @@ class Grid:
     percent: set[tuple[int, int]] = field(default_factory=set)  # (i, j) of percent-formatted numbers
     hidden_rows: set[int] = field(default_factory=set)  # i of rows hidden in the workbook (xlsx)
     hidden_cols: set[int] = field(default_factory=set)  # j of columns hidden in the workbook (xlsx)
+    anchor: int | None = None  # Word: line of the first row, paragraphs and table rows counted in body order
+    page: int | None = None  # PDF: the page
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the table's box on its page
+    row_tops: list[float] = field(default_factory=list)  # PDF: the top of each row
 
     @property
     def height(self) -> int:
@@ -445,13 +449,26 @@ def _docx(raw: bytes, limits: Limits) -> list[Grid]:
     doc_body = root.find(qn("w:body"))
     if doc_body is None:
         raise OfficeError("PE155", kind=KIND_ZH["docx"], reason="word/document.xml 没有正文")
+    return docx_body_grids(doc_body)
+
+
+def docx_body_grids(doc_body: Any) -> list[Grid]:
+    """The tables of a .docx body (``w:body`` element), in body order.
+
+    Each grid's ``anchor`` is the line number of its first row when paragraphs and table rows are
+    counted together in body order (the numbering ``perfeval audit`` gives a .docx).
+    """
+    from docx.oxml.ns import qn
+
     W_T = qn("w:t")
     grids = []
     recent: list[str] = []
     n = 0
+    line = 0
     for block in doc_body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
+            line += 1
             text = "".join(t.text or "" for t in block.iter(W_T)).strip()
             if text:
                 recent = (recent + [text])[-4:]
@@ -460,7 +477,8 @@ def _docx(raw: bytes, limits: Limits) -> list[Grid]:
             rows = _docx_rows(block)
             if len(rows) > MAX_ROWS:
                 raise OfficeError("PE158", place=f"表{n}", rows=len(rows), cols="?", max_rows=MAX_ROWS, max_cols=MAX_COLS)
-            grids.append(Grid(f"表{n}", False, rows, context=recent))
+            grids.append(Grid(f"表{n}", False, rows, context=recent, anchor=line + 1))
+            line += len(rows)
             recent = []
     return grids
 
@@ -518,18 +536,33 @@ def _pdf(raw: bytes, limits: Limits) -> list[Grid]:
         for p, page in enumerate(pdf.pages, 1):
             if any(c.get("text", "").strip() for c in page.chars):
                 any_text = True
-            context = []
-            tables = page.find_tables()
-            if tables:
-                top = tables[0].bbox[1]
-                above = page.crop((0, 0, page.width, max(top, 1))).extract_text() or ""
-                context = [x.strip() for x in above.splitlines() if x.strip()][-4:]
-            for t, table in enumerate(tables, 1):
-                rows = [[_pdf_text(c) if isinstance(c, str) else c for c in r] for r in table.extract()]
-                _fill_pdf_spans(table, rows)
-                grids.append(Grid(f"第{p}页 表{t}", False, rows, context=context if t == 1 else []))
+            grids += pdf_page_grids(page, p)
         if not any_text:
             raise OfficeError("PE151")
+    return grids
+
+
+def pdf_page_grids(page: Any, p: int, settings: dict | None = None, each_context: bool = False) -> list[Grid]:
+    """The ruled tables of one pdfplumber page (``p`` is its 1-based number).
+
+    ``context`` is the text above the page's first table; with ``each_context`` every table gets
+    the text between it and the table above it (its own caption).
+    """
+    tables = page.find_tables(settings) if settings else page.find_tables()
+    grids = []
+    prev_bottom = 0.0
+    for t, table in enumerate(tables, 1):
+        context: list[str] = []
+        if t == 1 or each_context:
+            top = table.bbox[1]
+            above = page.crop((0, min(prev_bottom, max(top - 1, 0)), page.width, max(top, 1))).extract_text() or ""
+            context = [x.strip() for x in above.splitlines() if x.strip()][-4:]
+        prev_bottom = table.bbox[3]
+        rows = [[_pdf_text(c) if isinstance(c, str) else c for c in r] for r in table.extract()]
+        _fill_pdf_spans(table, rows)
+        tops = [r.bbox[1] for r in table.rows]
+        grids.append(Grid(f"第{p}页 表{t}", False, rows, context=context, page=p,
+                          bbox=tuple(table.bbox), row_tops=tops))
     return grids
 
 
