@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..office.grids import Grid
-from .text import Sentence, Token, normalise
+from .text import BARE_NUM, Sentence, Token, normalise
 
 # standard kinds of the 部门决算 公开 tables, most specific first (matched in the title)
 KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((k, re.compile(rx)) for k, rx in (
@@ -40,7 +40,7 @@ TITLE_RE = re.compile(r"决算.{0,8}表|公开\s*\d+\s*表|^附?表\s*\d+|经费
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 HEADER_UNIT_RE = re.compile(r"[(（](万元|千元|元)[)）]")
 EMPTY_NOTE = re.compile(r"空表|无数据|本表无|故本表|本表为空|没有.{0,20}(收入|支出|数据)")
-NUM_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+NUM_RE = re.compile(rf"^-?{BARE_NUM}$")
 DASH = {"-", "—", "－", "——", "/", "－－", "--", "0-"}
 CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 LEAD_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s.、．,，].*)$")

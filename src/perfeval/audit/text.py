@@ -28,8 +28,9 @@ _UNIT_RE = "|".join(re.escape(u) for u in ("亿元", "万元", "千元", "元", 
 TOKEN_RE = re.compile(r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009]\d{3})+(?=\.\d|\s?[万亿千元%])|\d+)"
                       r"(?:\.(\d+))?\s?(" + _UNIT_RE + r")")
 # "各是4125.49、4143.91万元": bare numbers listed before one that carries the unit share it
-_BARE_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_BARE_LIST = re.compile(r"(?<![\d.,A-Za-z\-])(" + _BARE_NUM + r")(?=\s?[、和与及]\s?\d)")
+# a number as printed, with or without thousands separators (also the table reader's)
+BARE_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_BARE_LIST = re.compile(r"(?<![\d.,A-Za-z\-])(" + BARE_NUM + r")(?=\s?[、和与及]\s?\d)")
 _LIST_GAP = re.compile(r"^\s?[、和与及]\s?$")
 # approximate or bounded values are never checked: 约/近/超过 10万元, 10余万元, 5-10万元, 10万元以上
 _APPROX_BEFORE = re.compile(r"(约|近|超过|逾|将近|接近|不足|不到|大约|约为|多达|达到约|\d\s?[-~～至到])\s*$")
@@ -172,7 +173,7 @@ def _shared_units(text: str, out: list[Token], depth: list[int]) -> list[Token]:
         # follow the chain of bare numbers to the first one with a unit
         pos, chain = m.start(), []
         while True:
-            n = re.match(_BARE_NUM, text[pos:])
+            n = re.match(BARE_NUM, text[pos:])
             if not n:
                 break
             if pos in starts:
